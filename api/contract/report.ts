@@ -109,9 +109,32 @@ export const ReportWriteEnvelopeSchema = z
   .strict();
 
 /** The documented request body (for OpenAPI); the server parses it with the schemas above. */
+const DocumentedNumber = z
+  .union([z.number(), z.string(), z.null()])
+  .describe('A number, or a string as Swedes type it ("12,5", "1 234,5", "12.5"); "" or null clears.');
 export const ReportWriteRequestSchema = z.object({
-  indicators: z.array(z.input(IndicatorWriteSchema)).optional(),
-  goals: z.array(z.input(GoalWriteSchema)).optional(),
+  indicators: z
+    .array(
+      z.object({
+        indicatorId: z.number().int(),
+        baseVersion: z.number().int().describe('The version you read; 409 CONFLICT if someone wrote since.'),
+        outcome: DocumentedNumber.optional(),
+        forecast: DocumentedNumber.optional(),
+        comment: z.string().max(TEXT_LIMITS.comment).nullable().optional(),
+      }),
+    )
+    .optional(),
+  goals: z
+    .array(
+      z.object({
+        goalId: z.number().int(),
+        baseVersion: z.number().int(),
+        assessment: AssessmentSchema.nullable().optional(),
+        motivation: z.string().max(TEXT_LIMITS.motivation).nullable().optional(),
+        analysis: z.string().max(TEXT_LIMITS.analysis).nullable().optional(),
+      }),
+    )
+    .optional(),
 });
 
 export const ReportHistoryEntrySchema = z.object({

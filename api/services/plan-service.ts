@@ -1,0 +1,211 @@
+import { sql, type Kysely } from 'kysely';
+import type { ErrorDetail } from '../contract/common';
+import { problemMessage } from '../contract/messages';
+import type { KfPlan, OrgPlan, SetTargetsRequest } from '../contract/plan';
+import { parseSwedishNumber } from '../domain/numbers';
+import { isBelowKfAmbition, type PeriodCode } from '../domain/rules';
+import { notFound, validationFailed } from '../errors';
+import { num, type Actor } from '../db/report-queries';
+import type { Database } from '../db/schema';
+import { recomputeReport } from './report-service';
+
+type Db = Kysely<Database>;
+
+async function requireYear(db: Db, year: number): Promise<number> {
+  const row = await db.selectFrom('budget_year').select('partial_threshold_percent').where('year', '=', year).executeTakeFirst();
+  if (!row) throw notFound(`Budgetåret ${year}`);
+  return Number(row.partial_threshold_percent);
+}
+
+export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
+  const threshold = await requireYear(db, year);
+  const [directionGoals, kfGoals, indicators, activities] = await Promise.all([
+    db.selectFrom('direction_goal').select(['id', 'code', 'title']).where('year', '=', year).execute(),
+    db.selectFrom('kf_goal').select(['id', 'code', 'title', 'direction_goal_id']).where('year', '=', year).execute(),
+    db
+      .selectFrom('indicator')
+      .selectAll()
+      .where('year', '=', year)
+      .where('owner_organisation_code', 'is', null)
+      .execute(),
+    db.selectFrom('activity').select(['id', 'code', 'title', 'kf_goal_id']).where('year', '=', year).where('kf_goal_id', 'is not', null).execute(),
+  ]);
+  const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(b.code, 'sv', { numeric: true });
+  return {
+    year,
+    partialThresholdPercent: threshold,
+    directionGoals: directionGoals.sort(byCode).map((dg) => ({
+      ...dg,
+      kfGoals: kfGoals
+        .filter((g) => g.direction_goal_id === dg.id)
+        .sort(byCode)
+        .map((g) => ({
+          id: g.id,
+          code: g.code,
+          title: g.title,
+          indicators: indicators
+            .filter((i) => i.kf_goal_id === g.id)
+            .sort(byCode)
+            .map((i) => ({
+              id: i.id,
+              code: i.code,
+              title: i.title,
+              unit: i.unit,
+              direction: i.direction,
+              tolerance: num(i.tolerance),
+              frequency: i.frequency,
+              annualTarget: num(i.kf_annual_target),
+              source: i.source,
+            })),
+          activities: activities.filter((a) => a.kf_goal_id === g.id).sort(byCode).map(({ kf_goal_id: _g, ...a }) => a),
+        })),
+    })),
+  };
+}
+
+export async function getOrgPlan(db: Db, year: number, organisationCode: string): Promise<OrgPlan> {
+  await requireYear(db, year);
+  const organisation = await db.selectFrom('organisation').select(['code', 'name', 'kind']).where('code', '=', organisationCode).executeTakeFirst();
+  if (!organisation) throw notFound(`Organisationen ${organisationCode}`);
+  const [goals, indicators, activities] = await Promise.all([
+    db
+      .selectFrom('org_goal as og')
+      .innerJoin('kf_goal as g', 'g.id', 'og.kf_goal_id')
+      .select(['og.id', 'og.code', 'og.title', 'g.id as kfGoalId', 'g.code as kfGoalCode', 'g.title as kfGoalTitle'])
+      .where('og.year', '=', year)
+      .where('og.organisation_code', '=', organisationCode)
+      .execute(),
+    db
+      .selectFrom('org_indicator as oi')
+      .innerJoin('indicator as i', 'i.id', 'oi.indicator_id')
+      .leftJoin('kf_goal as g', 'g.id', 'i.kf_goal_id')
+      .select([
+        'i.id',
+        'i.code',
+        'i.title',
+        'i.unit',
+        'i.direction',
+        'i.tolerance',
+        'i.frequency',
+        'i.source',
+        'i.kf_annual_target',
+        'i.kf_goal_id',
+        'i.org_goal_id',
+        'i.owner_organisation_code',
+        'g.code as kf_goal_code',
+        'oi.annual_target',
+      ])
+      .where('oi.organisation_code', '=', organisationCode)
+      .where('i.year', '=', year)
+      .execute(),
+    db
+      .selectFrom('activity as a')
+      .innerJoin('org_goal as og', 'og.id', 'a.org_goal_id')
+      .select(['a.id', 'a.code', 'a.title', 'a.org_goal_id'])
+      .where('og.organisation_code', '=', organisationCode)
+      .where('og.year', '=', year)
+      .execute(),
+  ]);
+  const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(b.code, 'sv', { numeric: true });
+  const planIndicators = indicators.sort(byCode).map((i) => {
+    const kfTarget = num(i.kf_annual_target);
+    const orgTarget = num(i.annual_target);
+    return {
+      id: i.id,
+      code: i.code,
+      title: i.title,
+      unit: i.unit,
+      direction: i.direction,
+      tolerance: num(i.tolerance),
+      frequency: i.frequency,
+      annualTarget: orgTarget ?? kfTarget,
+      source: i.source,
+      kfTarget,
+      orgTarget,
+      belowKfAmbition: isBelowKfAmbition(i.direction, kfTarget, orgTarget),
+      owner: i.owner_organisation_code ? ('organisation' as const) : ('kf' as const),
+      kfGoalCode: i.kf_goal_code,
+      kfGoalId: i.kf_goal_id,
+      orgGoalId: i.org_goal_id,
+    };
+  });
+  const strip = ({ kfGoalId: _k, orgGoalId: _o, kfGoalCode: _c, ...i }: (typeof planIndicators)[number]) => i;
+  return {
+    year,
+    organisation,
+    goals: goals.sort(byCode).map((g) => ({
+      id: g.id,
+      code: g.code,
+      title: g.title,
+      kfGoal: { id: g.kfGoalId, code: g.kfGoalCode, title: g.kfGoalTitle },
+      indicators: planIndicators
+        .filter((i) => i.orgGoalId === g.id || (i.orgGoalId === null && i.kfGoalId === g.kfGoalId))
+        .map(strip),
+      activities: activities.filter((a) => a.org_goal_id === g.id).sort(byCode).map(({ org_goal_id: _g, ...a }) => a),
+    })),
+    indicators: planIndicators.map(({ kfGoalId: _k, orgGoalId: _o, ...i }) => i),
+  };
+}
+
+/**
+ * Sets an organisation's own årsmål (null: follow KF's). All or nothing; statuses and
+ * suggestions of the organisation's reports that year are recomputed against the new targets.
+ */
+export async function setOrgTargets(db: Db, year: number, organisationCode: string, body: SetTargetsRequest, actor: Actor): Promise<OrgPlan> {
+  await requireYear(db, year);
+  const assigned = new Set(
+    (
+      await db
+        .selectFrom('org_indicator as oi')
+        .innerJoin('indicator as i', 'i.id', 'oi.indicator_id')
+        .select('i.id')
+        .where('oi.organisation_code', '=', organisationCode)
+        .where('i.year', '=', year)
+        .execute()
+    ).map((r) => r.id),
+  );
+  const details: ErrorDetail[] = [];
+  const targets: { indicatorId: number; value: number | null }[] = [];
+  body.targets.forEach((t, index) => {
+    const parsed = parseSwedishNumber(t.annualTarget);
+    if (!assigned.has(t.indicatorId)) {
+      details.push({ index, indicatorId: t.indicatorId, field: 'indicatorId', code: 'UNKNOWN_INDICATOR', message: problemMessage('UNKNOWN_INDICATOR') });
+    } else if (!parsed.ok) {
+      details.push({ index, indicatorId: t.indicatorId, field: 'annualTarget', code: 'NOT_A_NUMBER', message: problemMessage('NOT_A_NUMBER', 'annualTarget') });
+    } else targets.push({ indicatorId: t.indicatorId, value: parsed.value });
+  });
+  if (details.length > 0) throw validationFailed(details);
+
+  await db.transaction().execute(async (trx) => {
+    for (const t of targets) {
+      await trx
+        .updateTable('org_indicator')
+        .set({ annual_target: t.value, changed_by: actor.name, changed_at: sql<Date>`now()` })
+        .where('organisation_code', '=', organisationCode)
+        .where('indicator_id', '=', t.indicatorId)
+        .execute();
+    }
+    const reports = await trx
+      .selectFrom('report')
+      .select(['id', 'period'])
+      .where('year', '=', year)
+      .where('organisation_code', '=', organisationCode)
+      .forUpdate()
+      .execute();
+    for (const r of reports) await recomputeReport(trx, r.id, r.period as PeriodCode);
+  });
+  return getOrgPlan(db, year, organisationCode);
+}
+
+export async function setPeriod(db: Db, year: number, period: PeriodCode, state: 'open' | 'locked', deadline: string | null | undefined) {
+  await requireYear(db, year);
+  const row = await db
+    .updateTable('period')
+    .set({ state, ...(deadline !== undefined ? { deadline } : {}) })
+    .where('year', '=', year)
+    .where('code', '=', period)
+    .returning(['year', 'code', 'state', 'deadline'])
+    .executeTakeFirst();
+  if (!row) throw notFound(`Perioden ${period} för år ${year}`);
+  return { year: row.year, period: row.code, state: row.state, deadline: row.deadline ? new Date(row.deadline).toISOString() : null };
+}

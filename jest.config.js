@@ -1,0 +1,17 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type checking is `npm run typecheck`; jest only transpiles, which keeps 2 cores busy with tests.
+    '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
+  },
+  moduleNameMapper: {
+    // office-addin-mock depends on an ESM-only build; its CommonJS entry works under jest.
+    '^office-addin-manifest$': '<rootDir>/node_modules/office-addin-manifest/lib/officeApp.js',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
