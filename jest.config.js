@@ -6,7 +6,10 @@ module.exports = {
   transform: {
     // Type checking is `npm run typecheck`; jest only transpiles, which keeps 2 cores busy with tests.
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],
+    // jose 6 ships ESM only; Node 20 loads it with require(esm), jest needs it transpiled.
+    '^.+/node_modules/jose/.+\\.js$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   moduleNameMapper: {
     // office-addin-mock depends on an ESM-only build; its CommonJS entry works under jest.
     '^office-addin-manifest$': '<rootDir>/node_modules/office-addin-manifest/lib/officeApp.js',

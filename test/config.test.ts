@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig } from '../api/config';
+
+describe('configuration', () => {
+  test('defaults: port 3000, ./data, embedded database, development auth', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.dataDir).toMatch(/\/data$/);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.auth).toEqual({ mode: 'development' });
+  });
+
+  test('a real server and production auth when configured', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u@db:5432/tertial',
+      AUTH_JWKS_URL: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+      AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0',
+      AUTH_AUDIENCE: 'api://tertial',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.databaseUrl).toBe('postgres://u@db:5432/tertial');
+    expect(config.auth).toMatchObject({ mode: 'production', audience: 'api://tertial' });
+  });
+
+  test.each([
+    [{ PORT: 'tre tusen' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'inte en url' }, 'DATABASE_URL'],
+    [{ AUTH_ISSUER: 'https://issuer' }, 'AUTH_JWKS_URL'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('%p stops the start naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect((e as ConfigError).message).toContain(variable);
+    }
+  });
+});

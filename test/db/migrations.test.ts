@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import { migrateToLatest } from '../../api/db/migrate';
+import type { DatabaseHandle } from '../../api/db/connection';
+import { openTestDatabase, testDatabaseKind } from '../support/db';
+
+describe(`migrations on ${testDatabaseKind}`, () => {
+  let database: DatabaseHandle;
+  beforeAll(async () => {
+    database = await openTestDatabase({ seed: false });
+  });
+  afterAll(() => database.close());
+
+  test('an empty database gets the whole model, and a second run applies nothing', async () => {
+    const tables = await sql<{ table_name: string }>`
+      select table_name from information_schema.tables
+      where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(database.db);
+    expect(tables.rows.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining([
+        'organisation', 'budget_year', 'direction_goal', 'kf_goal', 'org_goal', 'indicator', 'activity',
+        'org_indicator', 'period', 'report', 'indicator_result', 'goal_assessment', 'change_history', 'idempotency_key',
+      ]),
+    );
+    expect(await migrateToLatest(database.db)).toEqual([]);
+  });
+
+  test('values are numeric and times timestamptz', async () => {
+    const columns = await sql<{ table_name: string; column_name: string; data_type: string }>`
+      select table_name, column_name, data_type from information_schema.columns
+      where table_schema = current_schema()
+        and (table_name, column_name) in (('indicator_result','outcome'), ('indicator_result','forecast'),
+          ('org_indicator','annual_target'), ('indicator','kf_annual_target'), ('indicator_result','changed_at'))`.execute(database.db);
+    const types = Object.fromEntries(columns.rows.map((c) => [`${c.table_name}.${c.column_name}`, c.data_type]));
+    expect(types).toEqual({
+      'indicator_result.outcome': 'numeric',
+      'indicator_result.forecast': 'numeric',
+      'org_indicator.annual_target': 'numeric',
+      'indicator.kf_annual_target': 'numeric',
+      'indicator_result.changed_at': 'timestamp with time zone',
+    });
+  });
+
+  test('check constraints and foreign keys refuse what the domain does not allow', async () => {
+    const db = database.db;
+    await expect(db.insertInto('organisation').values({ code: 'x', name: 'X', kind: 'kommun' as never }).execute()).rejects.toThrow();
+    await db.insertInto('budget_year').values({ year: 2030 }).execute();
+    await expect(db.insertInto('period').values({ year: 2030, code: 'T4' as never }).execute()).rejects.toThrow();
+    await expect(db.insertInto('period').values({ year: 2031, code: 'T1' }).execute()).rejects.toThrow(); // no such year
+    const dg = await db.insertInto('direction_goal').values({ year: 2030, code: '1', title: 'D' }).returning('id').executeTakeFirstOrThrow();
+    const g = await db.insertInto('kf_goal').values({ year: 2030, code: '1.1', title: 'G', direction_goal_id: dg.id }).returning('id').executeTakeFirstOrThrow();
+    const indicator = { year: 2030, kf_goal_id: g.id, code: '1.1.1', title: 'I', unit: '%', frequency: 'tertial' as const };
+    await expect(db.insertInto('indicator').values({ ...indicator, direction: 'band' }).execute()).rejects.toThrow(); // band needs a tolerance
+    await expect(db.insertInto('indicator').values({ ...indicator, direction: 'sideways' as never }).execute()).rejects.toThrow();
+    await db.insertInto('indicator').values({ ...indicator, direction: 'higher' }).execute();
+    await expect(db.insertInto('indicator').values({ ...indicator, direction: 'higher' }).execute()).rejects.toThrow(); // same code twice
+  });
+});
