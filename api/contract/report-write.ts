@@ -21,12 +21,15 @@ export type ReportWriteParse =
 
 type RowKind = 'indicators' | 'goals';
 
-function issueCode(issue: z.core.$ZodIssue): RowProblemCode {
+function issueCode(issue: z.core.$ZodIssue, row: unknown): RowProblemCode {
   switch (issue.code) {
     case 'custom':
       return ((issue.params as { code?: RowProblemCode } | undefined)?.code ?? 'INVALID_VALUE');
-    case 'invalid_type':
-      return issue.input === undefined ? 'REQUIRED' : issue.expected === 'object' ? 'NOT_AN_OBJECT' : 'INVALID_VALUE';
+    case 'invalid_type': {
+      if (issue.path.length === 0) return 'NOT_AN_OBJECT';
+      const present = typeof row === 'object' && row !== null && (row as Record<string, unknown>)[String(issue.path[0])] !== undefined;
+      return present ? 'INVALID_VALUE' : 'REQUIRED';
+    }
     case 'too_big':
       return issue.origin === 'string' ? 'TOO_LONG' : 'INVALID_VALUE';
     case 'unrecognized_keys':
@@ -47,7 +50,7 @@ export function rowIssuesToDetails(
   const id = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[idKey] : undefined;
   const base = { section: kind, index, ...(typeof id === 'number' ? { [idKey]: id } : {}) };
   return issues.flatMap((issue) => {
-    const code = issueCode(issue);
+    const code = issueCode(issue, row);
     const fields =
       issue.code === 'unrecognized_keys' ? issue.keys : [issue.path.length > 0 ? String(issue.path[0]) : undefined];
     const max = issue.code === 'too_big' ? Number(issue.maximum) : undefined;
