@@ -6,8 +6,10 @@ import { createVerifier } from './auth/verifier';
 import { openDatabase, type DatabaseHandle } from './db/connection';
 import { migrateToLatest } from './db/migrate';
 import { seedDemoIfEmpty } from './db/seed';
+import { seedDemoResults } from './db/demo-results';
 import { createApp } from './http/app';
 import { centreRouter } from './http/routes/centre';
+import { workbookRouter } from './http/routes/workbooks';
 import { createLogger } from './logger';
 
 /** The project root (where package.json is), whether running from source or from dist/. */
@@ -39,7 +41,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
   if (config.seedDemo) {
     const seeded = await seedDemoIfEmpty(database.db);
-    if (seeded) logger.info({ seeded }, 'demo data seeded into an empty database');
+    if (seeded) {
+      await seedDemoResults(database.db);
+      logger.info({ seeded }, 'demo data seeded into an empty database');
+    }
   }
   const root = projectRoot();
   const app = createApp({
@@ -50,7 +55,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     corsOrigins: config.corsOrigins,
     addinDir: path.join(root, 'dist', 'addin-web'),
     manifestFile: path.join(root, 'manifest.xml'),
-    routers: [centreRouter],
+    routers: [centreRouter, workbookRouter],
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, () => resolve(s));

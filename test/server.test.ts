@@ -21,6 +21,12 @@ describe('the server on the embedded database', () => {
       Number((await db.selectFrom('org_goal').select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
     const goals = await count(first.database.db);
     expect(goals).toBeGreaterThan(30);
+    // The demo's T1 has every state in it: submitted, open and not started.
+    const states = await first.database.db.selectFrom('report').select(['state', sql<string>`count(*)`.as('n')]).where('period', '=', 'T1').groupBy('state').execute();
+    const byState = Object.fromEntries(states.map((s) => [s.state, Number(s.n)]));
+    expect(byState.submitted).toBeGreaterThan(5);
+    expect(byState.open).toBeGreaterThan(5);
+    expect((byState.submitted ?? 0) + (byState.open ?? 0)).toBeLessThan(30);
     await first.stop();
 
     const second = await startServer(config);
