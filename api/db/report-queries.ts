@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { byCode } from '../domain/codes';
 import type { Assessment, PeriodCode } from '../domain/rules';
 import type { Database, Direction, Frequency, OrganisationKind } from './schema';
 
@@ -136,8 +137,6 @@ export interface IndicatorResultRow {
   changedAt: string | null;
 }
 
-const byCode = (a: { code: string }, b: { code: string }) =>
-  a.code.localeCompare(b.code, 'sv', { numeric: true });
 
 export async function loadIndicatorResults(db: Db, reportId: number): Promise<IndicatorResultRow[]> {
   const rows = await db

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Consolidation, StatusCounts, SteeringSignals } from '../contract/consolidation';
+import { compareCodes } from '../domain/codes';
 import { isBelowKfAmbition, type Assessment, type PeriodCode } from '../domain/rules';
 import { notFound } from '../errors';
 import {
@@ -19,7 +20,6 @@ const emptyCounts = (): StatusCounts => ({ helt: 0, delvis: 0, ej: 0, missing: 0
 const count = (c: StatusCounts, status: Assessment | null) => {
   c[status ?? 'missing']++;
 };
-const byCode = (a: string, b: string) => a.localeCompare(b, 'sv', { numeric: true });
 
 /** The city-wide picture for one period, from five set-based queries (none per organisation). */
 export async function consolidate(db: Db, year: number, period: PeriodCode): Promise<Consolidation> {
@@ -52,7 +52,7 @@ export async function consolidate(db: Db, year: number, period: PeriodCode): Pro
           indicators: [],
         })
         .get(s.kfGoalId)!;
-    const rows = (byIndicator.get(s.indicatorId) ?? []).sort((a, b) => byCode(a.organisation, b.organisation));
+    const rows = (byIndicator.get(s.indicatorId) ?? []).sort((a, b) => compareCodes(a.organisation, b.organisation));
     const counts = emptyCounts();
     rows.forEach((r) => count(counts, r.status));
     goal.indicators.push({
@@ -73,8 +73,8 @@ export async function consolidate(db: Db, year: number, period: PeriodCode): Pro
       })),
     });
   }
-  const kfGoals = [...goals.values()].sort((a, b) => byCode(a.code, b.code));
-  kfGoals.forEach((g) => g.indicators.sort((a, b) => byCode(a.code, b.code)));
+  const kfGoals = [...goals.values()].sort((a, b) => compareCodes(a.code, b.code));
+  kfGoals.forEach((g) => g.indicators.sort((a, b) => compareCodes(a.code, b.code)));
 
   const belowKfAmbition = kfGoals.flatMap((g) =>
     g.indicators.flatMap((i) =>

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ErrorDetail } from '../contract/common';
 import { problemMessage } from '../contract/messages';
 import type { KfPlan, OrgPlan, SetTargetsRequest } from '../contract/plan';
+import { byCode } from '../domain/codes';
 import { parseSwedishNumber } from '../domain/numbers';
 import { isBelowKfAmbition, type PeriodCode } from '../domain/rules';
 import { notFound, validationFailed } from '../errors';
@@ -30,7 +31,6 @@ export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
       .execute(),
     db.selectFrom('activity').select(['id', 'code', 'title', 'kf_goal_id']).where('year', '=', year).where('kf_goal_id', 'is not', null).execute(),
   ]);
-  const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(b.code, 'sv', { numeric: true });
   return {
     year,
     partialThresholdPercent: threshold,
@@ -106,7 +106,6 @@ export async function getOrgPlan(db: Db, year: number, organisationCode: string)
       .where('og.year', '=', year)
       .execute(),
   ]);
-  const byCode = <T extends { code: string }>(a: T, b: T) => a.code.localeCompare(b.code, 'sv', { numeric: true });
   const planIndicators = indicators.sort(byCode).map((i) => {
     const kfTarget = num(i.kf_annual_target);
     const orgTarget = num(i.annual_target);
