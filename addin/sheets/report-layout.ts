@@ -161,6 +161,7 @@ export function goalRow(g: ReportGoal): CellValue[] {
 }
 
 export const TITLE_ROWS = 5;
+export const GOAL_CAPTION = 'Mål och bedömningar';
 
 export function reportToSheet(report: Report, pulledAt: Date): SheetModel {
   const threshold = report.indicators[0]?.partialThresholdPercent ?? 80;

@@ -8,6 +8,7 @@ import { createVerifier, signDevToken } from '../../api/auth/verifier';
 import type { DatabaseHandle } from '../../api/db/connection';
 import { createApp } from '../../api/http/app';
 import { centreRouter } from '../../api/http/routes/centre';
+import { workbookRouter } from '../../api/http/routes/workbooks';
 import { openTestDatabase } from './db';
 
 export interface TestApi {
@@ -28,7 +29,7 @@ export async function startTestApi(options: { seed?: boolean; poolSize?: number 
     databaseKind: database.kind,
     verify: await createVerifier({ mode: 'development' }, dataDir),
     logger: pino({ level: 'silent' }),
-    routers: [centreRouter],
+    routers: [centreRouter, workbookRouter],
   });
   return {
     app,
