@@ -1,0 +1,325 @@
+import type { Me, PeriodCode } from '../../api/contract/common';
+import { ApiClientError, type ApiClient, type ReportAddress } from '../api-client';
+import { reportKey, tableNames, type ExcelGateway, type ReportMeta, type ReportSession } from '../excel/gateway';
+import { snapshotOf, type Snapshot } from '../sheets/read-report-sheet';
+import { reportToSheet, stateText } from '../sheets/report-layout';
+import {
+  afterSend,
+  conflictNote,
+  conflictsFrom,
+  mergeServer,
+  notesUpdate,
+  pendingCount,
+  readSheet,
+  rebaseOnTheirs,
+  requestBody,
+  validationNotes,
+  withoutRows,
+  type Conflict,
+  type Pending,
+  type RowNote,
+  type TableKind,
+} from '../sheets/sheet-sync';
+import { plural, pullSummary, refreshSummary, sendSummary } from './texts';
+
+/**
+ * The task pane's state and actions, apart from the DOM: sign in, choose a report, pull, send,
+ * resolve conflicts, refresh, submit. Each action is one Excel.run through the gateway.
+ */
+export interface Selection {
+  organisation: string;
+  year: number;
+  period: PeriodCode;
+}
+
+export interface Message {
+  kind: 'info' | 'success' | 'error';
+  text: string;
+}
+
+export interface MissingItem {
+  table: TableKind;
+  id: number;
+  message: string;
+}
+
+export interface PaneState {
+  phase: 'signed-out' | 'ready';
+  me: Me | null;
+  selection: Selection;
+  busy: string | null;
+  message: Message | null;
+  conflicts: Conflict[];
+  incomplete: MissingItem[];
+  reports: ReportMeta[];
+}
+
+export interface ControllerDeps {
+  createApi(getToken: () => Promise<string>): ApiClient;
+  excel: ExcelGateway;
+  newKey(): string;
+  now(): Date;
+}
+
+/** Sends at most this many bodies per action: the first, and the rest after each 409. */
+const MAX_ATTEMPTS = 3;
+
+export class PaneController {
+  private state: PaneState;
+  private api: ApiClient | null = null;
+  private readonly listeners = new Set<(s: PaneState) => void>();
+  /** The last body that got no answer, and its key: a retry of the same body reuses the key. */
+  private unanswered: { body: string; key: string } | null = null;
+
+  constructor(
+    private readonly deps: ControllerDeps,
+    selection: Selection,
+  ) {
+    this.state = { phase: 'signed-out', me: null, selection, busy: null, message: null, conflicts: [], incomplete: [], reports: [] };
+  }
+
+  get current(): PaneState {
+    return this.state;
+  }
+
+  subscribe(listener: (s: PaneState) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+
+  private set(patch: Partial<PaneState>) {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+
+  select(patch: Partial<Selection>) {
+    this.set({ selection: { ...this.state.selection, ...patch }, conflicts: [], incomplete: [], message: null });
+  }
+
+  async signIn(getToken: () => Promise<string>): Promise<boolean> {
+    return this.run('Loggar in…', async () => {
+      const api = this.deps.createApi(getToken);
+      const me = await api.me();
+      this.api = api;
+      const organisations = me.organisations.map((o) => o.code);
+      const organisation = organisations.includes(this.state.selection.organisation) ? this.state.selection.organisation : (organisations[0] ?? '');
+      this.set({
+        phase: 'ready',
+        me,
+        selection: { ...this.state.selection, organisation },
+        reports: await this.deps.excel.listReports(),
+        message: organisations.length === 0 ? { kind: 'info', text: 'Du rapporterar inte för någon nämnd ännu. Be stadsledningskontoret om behörighet.' } : null,
+      });
+    }).then((ok) => ok && this.state.phase === 'ready');
+  }
+
+  signOut() {
+    this.api = null;
+    this.unanswered = null;
+    this.set({ phase: 'signed-out', me: null, conflicts: [], incomplete: [], message: { kind: 'info', text: 'Du är utloggad.' } });
+  }
+
+  /** "Hämta": a new sheet, or, if the report is already in the workbook, the same as "Uppdatera". */
+  pull(): Promise<boolean> {
+    if (this.metaOfSelection()) return this.refresh();
+    return this.run('Hämtar rapporten från Tertial…', async () => {
+      const report = await this.requireApi().getReport(this.address());
+      const model = reportToSheet(report, this.deps.now());
+      this.set({ busy: `Skriver ${plural(report.indicators.length + report.goals.length, 'rad', 'rader')} till bladet…` });
+      const key = reportKey(report.organisation.code, report.year, report.period);
+      await this.deps.excel.pullReport(model, {
+        key,
+        sheetName: model.name,
+        organisation: { code: report.organisation.code, name: report.organisation.name },
+        year: report.year,
+        period: report.period,
+        state: report.state,
+        pulledAt: this.deps.now().toISOString(),
+        tables: tableNames(key),
+        snapshot: snapshotOf(report),
+      });
+      this.set({
+        reports: await this.deps.excel.listReports(),
+        conflicts: [],
+        incomplete: [],
+        message: { kind: 'success', text: pullSummary(report.indicators.length, report.goals.length, model.name) },
+      });
+    });
+  }
+
+  /** "Uppdatera": server changes into rows without local edits; `discard` rows take the server's values anyway. */
+  refresh(discard?: Conflict): Promise<boolean> {
+    return this.run('Uppdaterar från Tertial…', async () =>
+      this.withSheet(async (session, read) => {
+        const report = await this.requireApi().getReport(this.address());
+        const ids = (t: TableKind) => new Set(discard && discard.table === t ? [discard.id] : []);
+        const merge = mergeServer(read, report, session.meta.snapshot, { indicators: ids('indicators'), goals: ids('goals') });
+        await session.write(merge.update, { ...session.meta, state: report.state, snapshot: merge.snapshot });
+        this.set({
+          conflicts: this.state.conflicts.filter((c) => c !== discard),
+          message: {
+            kind: merge.kept.length > 0 || merge.missing > 0 ? 'info' : 'success',
+            text: discard ? `Rad ${discard.row}: värdet från Tertial står nu i bladet. ${refreshSummary(merge.merged, merge.kept.length, merge.missing)}` : refreshSummary(merge.merged, merge.kept.length, merge.missing),
+          },
+        });
+      }),
+    );
+  }
+
+  /** "Skicka": the changed rows, with their base versions; results and errors back into the sheet. */
+  send(rebase: Conflict[] = []): Promise<boolean> {
+    return this.run('Läser bladet…', async () =>
+      this.withSheet(async (session, read, snapshot) => {
+        if (read.problems.length === 0 && pendingCount(read.pending) === 0) {
+          await session.write(notesUpdate(read.raw, []), session.meta);
+          this.set({ conflicts: [], message: { kind: 'info', text: 'Inga ändringar att skicka: bladet stämmer med det du senast hämtade eller skickade.' } });
+          return;
+        }
+        const outcome = await this.sendPending(this.requireApi(), read.pending, read.raw);
+        const notes: RowNote[] = [...read.problems, ...outcome.notes, ...outcome.conflicts.map(conflictNote)];
+        this.set({ busy: 'Skriver tillbaka till bladet…' });
+        if (outcome.report) {
+          const after = afterSend(read, outcome.report, outcome.sent, snapshot, notes);
+          await session.write(after.update, { ...session.meta, state: outcome.report.state, snapshot: after.snapshot });
+        } else {
+          await session.write(notesUpdate(read.raw, notes), { ...session.meta, snapshot });
+        }
+        const errorRows = new Set([...read.problems, ...outcome.notes].map((n) => `${n.table}:${n.row}`)).size;
+        const summary = sendSummary(outcome.report ? pendingCount(outcome.sent) : 0, errorRows, outcome.conflicts.length);
+        this.set({
+          conflicts: outcome.conflicts,
+          message: outcome.failure
+            ? { kind: 'error', text: `${outcome.failure.message} (${summary})` }
+            : { kind: errorRows + outcome.conflicts.length > 0 ? 'info' : 'success', text: `${summary}.` },
+        });
+      }, rebase),
+    );
+  }
+
+  /** A conflict resolved: keep theirs (into the sheet and the snapshot), or send mine again on their version. */
+  resolve(conflict: Conflict, choice: 'theirs' | 'mine'): Promise<boolean> {
+    return choice === 'theirs' ? this.refresh(conflict) : this.send([conflict]);
+  }
+
+  /** "Skicka in": only with nothing unsent in the sheet; what is missing is listed, each a link to its row. */
+  submit(): Promise<boolean> {
+    return this.run('Kontrollerar bladet…', async () => {
+      if (this.metaOfSelection()) {
+        const unsent = await this.withSheet(async (_session, read) => pendingCount(read.pending) + read.problems.length);
+        if (unsent > 0) {
+          this.set({ message: { kind: 'error', text: `Bladet har ${plural(unsent, 'rad', 'rader')} som inte är skickade eller har fel. Skicka först, sedan Skicka in.` } });
+          return;
+        }
+      }
+      this.set({ busy: 'Skickar in rapporten…' });
+      try {
+        const report = await this.requireApi().submitReport(this.address());
+        this.set({ incomplete: [], message: { kind: 'success', text: `Rapporten är inskickad (${stateText(report.state)}). Stadsledningskontoret kan öppna den igen vid behov.` } });
+      } catch (e) {
+        if (!(e instanceof ApiClientError) || e.code !== 'INCOMPLETE') throw e;
+        const incomplete = e.details.flatMap((d): MissingItem[] => {
+          const table = d.section === 'goals' ? 'goals' : 'indicators';
+          const id = table === 'goals' ? d.goalId : d.indicatorId;
+          return typeof id === 'number' ? [{ table, id, message: d.message }] : [];
+        });
+        this.set({ incomplete, message: { kind: 'error', text: `${e.message} Klicka på en rad nedan för att gå till den i bladet.` } });
+      }
+    });
+  }
+
+  /** Selects the row of a missing item in the sheet. */
+  showRow(item: MissingItem): Promise<boolean> {
+    return this.run('Letar upp raden…', async () => {
+      const meta = this.metaOfSelection();
+      const found = meta ? await this.deps.excel.selectRecord(meta.key, item.table, item.id) : false;
+      if (!found) this.set({ message: { kind: 'error', text: 'Raden finns inte i bladet. Hämta rapporten för att få med den.' } });
+    });
+  }
+
+  private async sendPending(api: ApiClient, pending: Pending, raw: Parameters<typeof conflictsFrom>[2]) {
+    let toSend = pending;
+    const conflicts: Conflict[] = [];
+    const notes: RowNote[] = [];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && pendingCount(toSend) > 0; attempt++) {
+      const body = requestBody(toSend);
+      this.set({ busy: `Skickar ${plural(pendingCount(toSend), 'rad', 'rader')}…` });
+      try {
+        const report = await api.putReport(this.address(), body, this.keyFor(body));
+        this.unanswered = null;
+        return { report, sent: toSend, conflicts, notes, failure: null };
+      } catch (e) {
+        if (!(e instanceof ApiClientError)) throw e;
+        if (e.code !== 'NETWORK') this.unanswered = null;
+        const found = e.code === 'CONFLICT' ? conflictsFrom(e.details, toSend, raw) : [];
+        if (found.length === 0) {
+          if (e.code === 'VALIDATION_FAILED') notes.push(...validationNotes(e.details, toSend));
+          return { report: null, sent: toSend, conflicts, notes, failure: e };
+        }
+        conflicts.push(...found);
+        toSend = withoutRows(toSend, found);
+      }
+    }
+    return { report: null, sent: toSend, conflicts, notes, failure: null };
+  }
+
+  private keyFor(body: unknown): string {
+    const json = JSON.stringify({ report: reportKey(this.state.selection.organisation, this.state.selection.year, this.state.selection.period), body });
+    if (this.unanswered?.body !== json) this.unanswered = { body: json, key: this.deps.newKey() };
+    return this.unanswered.key;
+  }
+
+  private requireApi(): ApiClient {
+    if (!this.api) throw new UserFacingError('Logga in först.');
+    return this.api;
+  }
+
+  private address(): ReportAddress {
+    return { ...this.state.selection };
+  }
+
+  private metaOfSelection(): ReportMeta | undefined {
+    const { organisation, year, period } = this.state.selection;
+    return this.state.reports.find((r) => r.key === reportKey(organisation, year, period));
+  }
+
+  /** One Excel.run on the selected report's sheet: read and parse it, then `work`. */
+  private async withSheet<T>(
+    work: (session: ReportSession, read: ReturnType<typeof readSheet>, snapshot: Snapshot) => Promise<T>,
+    rebase: Conflict[] = [],
+  ): Promise<T> {
+    const meta = this.metaOfSelection();
+    if (!meta) throw new UserFacingError('Rapporten finns inte i arbetsboken ännu. Tryck Hämta först.');
+    return this.deps.excel.withReport(meta.key, async (session) => {
+      const snapshot = rebase.reduce(rebaseOnTheirs, session.meta.snapshot);
+      const read = readSheet(await session.read(), snapshot);
+      if (read.layoutProblems.length > 0) throw new UserFacingError(read.layoutProblems.map((p) => p.message).join(' '));
+      return work(session, read, snapshot);
+    });
+  }
+
+  /** Runs an action with progress text; whatever goes wrong becomes a message, never a silent log. */
+  private async run(busy: string, action: () => Promise<void>): Promise<boolean> {
+    if (this.state.busy) return false;
+    this.set({ busy, message: null });
+    try {
+      await action();
+      return true;
+    } catch (e) {
+      if (e instanceof ApiClientError && e.code === 'UNAUTHENTICATED') this.api = null;
+      this.set({
+        message: { kind: 'error', text: e instanceof Error ? e.message : 'Något gick fel.' },
+        ...(e instanceof ApiClientError && e.code === 'UNAUTHENTICATED' ? { phase: 'signed-out' as const } : {}),
+      });
+      return false;
+    } finally {
+      this.set({ busy: null, reports: await this.deps.excel.listReports().catch(() => this.state.reports) });
+    }
+  }
+}
+
+/** A problem the user can act on, already in Swedish. */
+export class UserFacingError extends Error {
+  override name = 'UserFacingError';
+}
+

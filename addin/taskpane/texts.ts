@@ -1,0 +1,25 @@
+/** Swedish wording that depends on numbers; pure, so that it is tested once. */
+export const plural = (n: number, one: string, many: string) => `${n.toLocaleString('sv-SE')} ${n === 1 ? one : many}`;
+
+export function sendSummary(sent: number, errors: number, conflicts: number): string {
+  const parts = [plural(sent, 'rad skickad', 'rader skickade'), plural(errors, 'fel', 'fel')];
+  if (conflicts > 0) parts.push(plural(conflicts, 'konflikt', 'konflikter'));
+  return parts.join(', ');
+}
+
+export function refreshSummary(merged: number, kept: number, missing: number): string {
+  const parts = [`${plural(merged, 'rad', 'rader')} uppdaterade från Tertial`];
+  if (kept > 0) parts.push(`${plural(kept, 'rad', 'rader')} med dina osända ändringar lämnades orörda (se Fel-kolumnen)`);
+  if (missing > 0) parts.push(`${plural(missing, 'ny rad', 'nya rader')} finns i Tertial men inte i bladet: skicka dina ändringar och hämta rapporten på nytt`);
+  return `${parts.join('; ')}.`;
+}
+
+export function pullSummary(indicators: number, goals: number, sheetName: string): string {
+  if (indicators === 0 && goals === 0) return `Rapporten har inga indikatorer eller mål för den här perioden. Bladet "${sheetName}" är tomt.`;
+  return `Hämtade ${plural(indicators, 'indikator', 'indikatorer')} och ${plural(goals, 'mål', 'mål')} till bladet "${sheetName}". Fyll i de gula cellerna och tryck Skicka.`;
+}
+
+export function formatValue(value: string | number | null): string {
+  if (value === null || value === '') return '(tomt)';
+  return typeof value === 'number' ? value.toLocaleString('sv-SE', { maximumFractionDigits: 6 }) : value;
+}

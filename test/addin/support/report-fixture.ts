@@ -1,0 +1,60 @@
+import type { Report, ReportGoal, ReportIndicator } from '../../../api/contract/report';
+
+export function indicator(n: number, over: Partial<ReportIndicator> = {}): ReportIndicator {
+  return {
+    indicatorId: 100 + n,
+    code: `I${n}`,
+    title: `Indikator nummer ${n}`,
+    unit: '%',
+    direction: 'higher',
+    tolerance: null,
+    frequency: 'tertial',
+    annualTarget: 80,
+    kfTarget: 80,
+    orgTarget: null,
+    partialThresholdPercent: 80,
+    kfGoalCode: 'KF1',
+    kfGoalTitle: 'Ett KF-mål',
+    outcome: null,
+    forecast: null,
+    comment: null,
+    status: null,
+    version: 1,
+    changedBy: null,
+    changedAt: null,
+    ...over,
+  };
+}
+
+export function goal(n: number, over: Partial<ReportGoal> = {}): ReportGoal {
+  return {
+    goalId: 900 + n,
+    code: `N${n}`,
+    title: `Nämndmål ${n}`,
+    kfGoalCode: 'KF1',
+    kfGoalTitle: 'Ett KF-mål',
+    suggestedAssessment: null,
+    assessment: null,
+    motivation: null,
+    analysis: null,
+    version: 1,
+    changedBy: null,
+    changedAt: null,
+    ...over,
+  };
+}
+
+export function report(indicators: number, goals: number, over: Partial<Report> = {}): Report {
+  return {
+    organisation: { code: 'sdn-farsta', name: 'Farsta stadsdelsnämnd', kind: 'stadsdelsnamnd' },
+    year: 2022,
+    period: 'T1',
+    state: 'open',
+    submittedAt: null,
+    submittedBy: null,
+    deadline: null,
+    indicators: Array.from({ length: indicators }, (_, i) => indicator(i + 1)),
+    goals: Array.from({ length: goals }, (_, i) => goal(i + 1)),
+    ...over,
+  };
+}
