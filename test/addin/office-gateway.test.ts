@@ -1,7 +1,7 @@
 import type { ApiClient } from '../../addin/api-client';
 import { reportKey, tableNames, type ReportMeta } from '../../addin/excel/gateway';
 import { createOfficeGateway } from '../../addin/excel/office-gateway';
-import { settingsStore } from '../../addin/excel/settings-store';
+import { settingsStore, type SettingsLike } from '../../addin/excel/settings-store';
 import { snapshotOf } from '../../addin/sheets/read-report-sheet';
 import {
   ERROR_FILL,
@@ -27,7 +27,7 @@ function setup(options: { supportsPageLayout?: boolean; budget?: number } = {}) 
   (globalThis as any).Excel = mock.excel;
   const settings = fakeSettings();
   const gateway = createOfficeGateway({
-    store: settingsStore(settings),
+    store: settingsStore(settings as unknown as SettingsLike),
     supports: (_set, version) => Number(version) <= (options.supportsPageLayout === false ? 1.8 : 1.9),
     requestBudgetBytes: options.budget,
   });

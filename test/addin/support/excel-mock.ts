@@ -119,7 +119,7 @@ export function createExcelMock() {
   }
 
   function newSheet(name: string) {
-    const rec = { name, grid: new Map(), protected: false, deleted: false, protection: [] } as SheetRecord & { name: string };
+    const rec = { name, grid: new Map(), protected: false, deleted: false, protection: [] } as unknown as SheetRecord & { name: string };
     rec.mock = track({
       isNullObject: false,
       getRangeByIndexes: (row: number, col: number, rows: number, cols: number) => newRange(rec, row, col, rows, cols),
