@@ -234,7 +234,7 @@ export class PaneController {
       const meta = this.metaOfSelection();
       const found = meta ? await this.deps.excel.selectRecord(meta.key, item.table, item.id) : false;
       if (!found) this.set({ message: { kind: 'error', text: 'Raden finns inte i bladet. Hämta rapporten för att få med den.' } });
-    });
+    }, true);
   }
 
   private async sendPending(api: ApiClient, pending: Pending, raw: Parameters<typeof conflictsFrom>[2]) {
@@ -299,9 +299,9 @@ export class PaneController {
   }
 
   /** Runs an action with progress text; whatever goes wrong becomes a message, never a silent log. */
-  private async run(busy: string, action: () => Promise<void>): Promise<boolean> {
+  private async run(busy: string, action: () => Promise<void>, keepMessage = false): Promise<boolean> {
     if (this.state.busy) return false;
-    this.set({ busy, message: null });
+    this.set({ busy, ...(keepMessage ? {} : { message: null }) });
     try {
       await action();
       return true;

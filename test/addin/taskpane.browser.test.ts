@@ -1,0 +1,217 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import { loadOrCreateDevKeys } from '../../api/auth/dev-key';
+import { signDevToken } from '../../api/auth/verifier';
+import { loadConfig } from '../../api/config';
+import type { Report } from '../../api/contract/report';
+import { startServer, type RunningServer } from '../../api/server';
+import type { MemoryGateway } from './support/memory-gateway';
+
+/**
+ * The task pane in real headless Chromium against the real API (own data dir, demo data), with
+ * the Excel layer replaced by the in-memory double (injected as window.__tertialExcel).
+ * Office.js: the page keeps its CDN <script>; the CDN is unreachable here, so the route below
+ * answers it from node_modules/@microsoft/office-js/dist. Office.onReady then reports no host.
+ */
+const root = path.resolve(__dirname, '../..');
+const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
+const OFFICE_DIST = path.join(root, 'node_modules/@microsoft/office-js/dist');
+const KEY = 'sdn-farsta/2022/T1';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+jest.setTimeout(180_000);
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let dataDir: string;
+let anna: string;
+let bo: string;
+let doubleScript: string;
+
+async function api<T>(token: string, method: string, pathname: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}/api/v1${pathname}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+const report = (token: string) => api<Report>(token, 'GET', '/years/2022/organisations/sdn-farsta/reports/T1');
+
+/** Runs a method of the in-page double. */
+function onDouble<T>(fn: (d: MemoryGateway, ...args: any[]) => T, ...args: unknown[]): Promise<T> {
+  return page.evaluate(
+    ([source, a]) => new Function('d', 'args', `return (${source})(d, ...args)`)((window as any).__tertialDouble, a),
+    [fn.toString(), args] as const,
+  ) as Promise<T>;
+}
+
+/** The Office.js CDN answered from the npm package's copy (office.js and the files it loads next to it). */
+async function officeFromNodeModules(route: Route) {
+  const file = path.join(OFFICE_DIST, new URL(route.request().url()).pathname.slice('/lib/1/hosted/'.length));
+  if (file.startsWith(OFFICE_DIST) && fs.existsSync(file)) await route.fulfill({ path: file, contentType: 'text/javascript' });
+  else await route.fulfill({ status: 404, body: '' });
+}
+
+async function message(): Promise<string> {
+  await page.waitForSelector('#busy', { state: 'hidden' });
+  return (await page.textContent('#message')) ?? '';
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(root, 'dist/addin-web/taskpane.html'))) {
+    execFileSync('node', [path.join(root, 'scripts/build-addin.mjs')], { cwd: root, stdio: 'inherit' });
+  }
+  const bundle = await build({
+    entryPoints: [path.join(__dirname, 'support/memory-gateway.browser.ts')],
+    bundle: true,
+    format: 'iife',
+    write: false,
+    platform: 'browser',
+    logLevel: 'warning',
+  });
+  doubleScript = bundle.outputFiles[0]!.text;
+
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertial-browser-'));
+  server = await startServer(loadConfig({ PORT: '0', TERTIAL_DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+  const keys = await loadOrCreateDevKeys(dataDir);
+  anna = await signDevToken(keys, { sub: 'anna', name: 'Anna Andersson', roles: ['controller'], orgs: ['sdn-farsta'] });
+  bo = await signDevToken(keys, { sub: 'bo', name: 'Bo Berg', roles: ['controller'], orgs: ['sdn-farsta'] });
+
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ viewport: { width: 360, height: 1100 }, locale: 'sv-SE' });
+  await context.route(`${OFFICE_CDN}**`, officeFromNodeModules);
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('outside Excel and without a test double, the pane asks to be opened in Excel', async () => {
+  const plain = await browser.newPage();
+  await plain.route(`${OFFICE_CDN}**`, officeFromNodeModules);
+  await plain.goto(`${server.url}/addin/taskpane.html`);
+  await plain.waitForSelector('#no-excel', { state: 'visible' });
+  expect(await plain.textContent('#no-excel h2')).toBe('Öppna Tertial i Excel');
+  expect(await plain.isVisible('#sign-in')).toBe(false);
+  await plain.close();
+});
+
+test('sign in, pull, send with an error and a conflict, resolve, refresh, retry after a network failure, submit', async () => {
+  await page.addInitScript({ content: doubleScript });
+  await page.goto(`${server.url}/addin/taskpane.html`);
+
+  // sign in with a development token
+  await page.waitForSelector('#sign-in', { state: 'visible' });
+  await page.fill('#dev-token', anna);
+  await page.click('#dev-sign-in button[type=submit]');
+  await page.waitForSelector('#report', { state: 'visible' });
+  expect(await page.textContent('#who')).toBe('Anna Andersson');
+  expect(await page.evaluate(() => localStorage.getItem('tertial.devToken'))).toBe(anna);
+
+  // pick the nämnd, year and period, and pull
+  await page.selectOption('#organisation', 'sdn-farsta');
+  await page.fill('#year', '2022');
+  await page.press('#year', 'Tab');
+  await page.selectOption('#period', 'T1');
+  await page.click('#pull');
+  expect(await message()).toMatch(/^Hämtade \d+ indikatorer och \d+ mål till bladet "T1 2022 Farsta"/);
+
+  const pulled = await report(anna);
+  const [a, b, c, d] = pulled.indicators.filter((i) => i.frequency === 'tertial');
+  expect(d).toBeDefined();
+  const idOf = (i: typeof a) => i!.indicatorId;
+
+  // the user types: a decimal comma, a typo, and a value someone else changes before we send
+  await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'outcome', '12,5'), idOf(a));
+  await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'forecast', 'abc'), idOf(b));
+  await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'forecast', 80), idOf(c));
+  await api(bo, 'PUT', '/years/2022/organisations/sdn-farsta/reports/T1', { indicators: [{ indicatorId: idOf(c), baseVersion: c!.version, forecast: 70 }] });
+
+  await page.click('#send');
+  expect(await message()).toBe('1 rad skickad, 1 fel, 1 konflikt.');
+  const afterSend = await report(anna);
+  expect(afterSend.indicators.find((i) => i.indicatorId === idOf(a))!.outcome).toBe(12.5);
+  expect(afterSend.indicators.find((i) => i.indicatorId === idOf(c))!.forecast).toBe(70);
+  const rowB = await onDouble((dbl, id) => dbl.rowOf('sdn-farsta/2022/T1', 'indicators', id), idOf(b));
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'error'), idOf(b))).toBe(
+    `Rad ${rowB}, Prognos: inte ett tal. Skriv t.ex. 12,5 eller 1 234,5.`,
+  );
+  expect(await onDouble((dbl) => dbl.highlights('sdn-farsta/2022/T1'))).toEqual(
+    expect.arrayContaining([`indicators:${rowB}:forecast`, `indicators:${rowB}:error`]),
+  );
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'outcome'), idOf(a))).toBe(12.5);
+  const conflict = page.locator('#conflicts li');
+  await expect(conflict.count()).resolves.toBe(1);
+  const conflictText = (await conflict.textContent()) ?? '';
+  expect(conflictText).toContain('Ändrad av Bo Berg');
+  expect(conflictText).toMatch(/Prognos, din:80Prognos, deras:70/);
+  fs.mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
+  await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane.png'), fullPage: true });
+
+  // send mine again, on their version
+  await conflict.getByRole('button', { name: 'Skicka min igen' }).click();
+  expect(await message()).toBe('1 rad skickad, 1 fel.');
+  expect((await report(anna)).indicators.find((i) => i.indicatorId === idOf(c))!.forecast).toBe(80);
+  expect(await page.isVisible('#conflicts')).toBe(false);
+
+  // someone changes a row we did not touch: Uppdatera brings it in; our unsent typo stays
+  const current = await report(bo);
+  await api(bo, 'PUT', '/years/2022/organisations/sdn-farsta/reports/T1', {
+    indicators: [{ indicatorId: idOf(d), baseVersion: current.indicators.find((i) => i.indicatorId === idOf(d))!.version, forecast: 33 }],
+  });
+  await page.click('#refresh');
+  expect(await message()).toMatch(/^1 rad uppdaterade från Tertial/);
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(d))).toBe(33);
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(b))).toBe('abc');
+
+  // the network fails: nothing lost; the retry carries the same Idempotency-Key
+  await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'forecast', '55'), idOf(b));
+  const keys: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT') keys.push(r.headers()['idempotency-key'] ?? '');
+  });
+  await page.route('**/reports/T1', (route) => (route.request().method() === 'PUT' ? route.abort('connectionreset') : route.fallback()), { times: 1 });
+  await page.click('#send');
+  expect(await message()).toMatch(/^Ingen kontakt med Tertial/);
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(b))).toBe('55');
+  await page.click('#send');
+  expect(await message()).toBe('1 rad skickad, 0 fel.');
+  expect(keys).toHaveLength(2);
+  expect(keys[0]).toBe(keys[1]);
+  expect(keys[0]).not.toBe('');
+
+  // submit: what is missing is listed; a click selects its row in the sheet
+  await page.click('#submit');
+  expect(await message()).toMatch(/^Rapporten kan inte skickas in: \d+ uppgifter saknas\./);
+  const missing = page.locator('#incomplete li button');
+  expect(await missing.count()).toBeGreaterThan(0);
+  // the first missing item as the API states it (a refused submit writes nothing)
+  const refused = await fetch(`${server.url}/api/v1/years/2022/organisations/sdn-farsta/reports/T1/submit`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${anna}` },
+  }).then((r) => r.json() as Promise<{ error: { code: string; details: Array<{ section: string; indicatorId?: number; goalId?: number; message: string }> } }>);
+  expect(refused.error.code).toBe('INCOMPLETE');
+  const first = refused.error.details[0]!;
+  expect(await missing.first().textContent()).toBe(first.message);
+  const expected = first.section === 'goals' ? { table: 'goals', id: first.goalId } : { table: 'indicators', id: first.indicatorId };
+  await missing.first().click();
+  expect(await message()).toMatch(/^Rapporten kan inte skickas in/);
+  expect(await onDouble((dbl) => dbl.selected)).toEqual({
+    sheet: 'T1 2022 Farsta',
+    table: expected.table,
+    row: await onDouble((dbl, t, id) => dbl.rowOf('sdn-farsta/2022/T1', t, id), expected.table, expected.id),
+  });
+  await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane-submit.png'), fullPage: true });
+});
