@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The fault tests (own PostgreSQL clusters, waits on server timeouts) run only when named: `npm run test:faults`.
+  testPathIgnorePatterns: process.argv.some((a) => a.includes('test/reliability')) ? ['/node_modules/'] : ['/node_modules/', '<rootDir>/test/reliability/'],
   transform: {
     // Type checking is `npm run typecheck`; jest only transpiles, which keeps 2 cores busy with tests.
     '^.+\\.tsx?$': ['ts-jest', { diagnostics: false }],

@@ -27,8 +27,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
       connectionTimeoutMillis: 5_000,
       ...(target.searchPath ? { options: `-c search_path=${target.searchPath}` } : {}),
     });
-    // An idle client that loses its server must not crash the process.
+    // A client that loses its server must not crash the process: an idle one reports to the
+    // pool, a checked-out one to itself (its query fails too, and that becomes a 503).
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

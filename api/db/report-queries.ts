@@ -260,13 +260,23 @@ export interface IndicatorValues {
   comment: string | null;
 }
 
+export type StoredIndicatorValues = Pick<IndicatorResultRow, 'indicatorId' | 'outcome' | 'forecast' | 'comment' | 'version' | 'changedBy' | 'changedAt'>;
+
 /**
  * Writes many rows in one statement (arrays through unnest), each only if its version is still
- * the base version; returns the ids actually written so the caller can count them.
+ * the base version; returns the rows actually written, as stored, so the caller need not re-read them.
  */
-export async function updateIndicatorValues(db: Db, reportId: number, rows: IndicatorValues[], actor: Actor): Promise<number[]> {
+export async function updateIndicatorValues(db: Db, reportId: number, rows: IndicatorValues[], actor: Actor): Promise<StoredIndicatorValues[]> {
   if (rows.length === 0) return [];
-  const result = await sql<{ indicator_id: number }>`
+  const result = await sql<{
+    indicator_id: number;
+    outcome: string | null;
+    forecast: string | null;
+    comment: string | null;
+    version: number;
+    changed_by: string | null;
+    changed_at: Date | string | null;
+  }>`
     update indicator_result as r set
       outcome = v.outcome, forecast = v.forecast, comment = v.comment,
       version = r.version + 1, changed_by = ${actor.sub}, changed_by_name = ${actor.name}, changed_at = now()
@@ -275,8 +285,17 @@ export async function updateIndicatorValues(db: Db, reportId: number, rows: Indi
       ${rows.map((r) => r.outcome)}::numeric[], ${rows.map((r) => r.forecast)}::numeric[], ${rows.map((r) => r.comment)}::text[]
     ) as v(indicator_id, base_version, outcome, forecast, comment)
     where r.report_id = ${reportId} and r.indicator_id = v.indicator_id and r.version = v.base_version
-    returning r.indicator_id`.execute(db);
-  return result.rows.map((r) => r.indicator_id);
+    returning r.indicator_id, r.outcome, r.forecast, r.comment, r.version,
+      coalesce(r.changed_by_name, r.changed_by) as changed_by, r.changed_at`.execute(db);
+  return result.rows.map((r) => ({
+    indicatorId: r.indicator_id,
+    outcome: num(r.outcome),
+    forecast: num(r.forecast),
+    comment: r.comment,
+    version: r.version,
+    changedBy: r.changed_by,
+    changedAt: iso(r.changed_at),
+  }));
 }
 
 export interface GoalValues {
@@ -287,9 +306,19 @@ export interface GoalValues {
   analysis: string | null;
 }
 
-export async function updateGoalValues(db: Db, reportId: number, rows: GoalValues[], actor: Actor): Promise<number[]> {
+export type StoredGoalValues = Pick<GoalAssessmentRow, 'goalId' | 'assessment' | 'motivation' | 'analysis' | 'version' | 'changedBy' | 'changedAt'>;
+
+export async function updateGoalValues(db: Db, reportId: number, rows: GoalValues[], actor: Actor): Promise<StoredGoalValues[]> {
   if (rows.length === 0) return [];
-  const result = await sql<{ org_goal_id: number }>`
+  const result = await sql<{
+    org_goal_id: number;
+    assessment: Assessment | null;
+    motivation: string | null;
+    analysis: string | null;
+    version: number;
+    changed_by: string | null;
+    changed_at: Date | string | null;
+  }>`
     update goal_assessment as a set
       assessment = v.assessment, motivation = v.motivation, analysis = v.analysis,
       version = a.version + 1, changed_by = ${actor.sub}, changed_by_name = ${actor.name}, changed_at = now()
@@ -298,8 +327,17 @@ export async function updateGoalValues(db: Db, reportId: number, rows: GoalValue
       ${rows.map((r) => r.assessment)}::text[], ${rows.map((r) => r.motivation)}::text[], ${rows.map((r) => r.analysis)}::text[]
     ) as v(goal_id, base_version, assessment, motivation, analysis)
     where a.report_id = ${reportId} and a.org_goal_id = v.goal_id and a.version = v.base_version
-    returning a.org_goal_id`.execute(db);
-  return result.rows.map((r) => r.org_goal_id);
+    returning a.org_goal_id, a.assessment, a.motivation, a.analysis, a.version,
+      coalesce(a.changed_by_name, a.changed_by) as changed_by, a.changed_at`.execute(db);
+  return result.rows.map((r) => ({
+    goalId: r.org_goal_id,
+    assessment: r.assessment,
+    motivation: r.motivation,
+    analysis: r.analysis,
+    version: r.version,
+    changedBy: r.changed_by,
+    changedAt: iso(r.changed_at),
+  }));
 }
 
 /** Derived values (computed status, suggested assessment): no new version, no history. */

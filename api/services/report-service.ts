@@ -104,22 +104,41 @@ function assertWritable(scope: ReportScope, head: ReportHead): void {
   }
 }
 
+interface ReportRows {
+  indicators: IndicatorResultRow[];
+  goals: GoalAssessmentRow[];
+}
+
 /**
- * Recomputes every indicator status and goal suggestion of a report from its stored values
- * and writes those that changed. Returns the suggestions now in force.
+ * Recomputes every indicator status and goal suggestion from the given rows (the report's
+ * rows as stored) and writes those that changed. Returns the rows as they now stand.
  */
-export async function recomputeReport(db: Db, reportId: number, period: PeriodCode): Promise<Map<number, GoalAssessmentRow['suggested']>> {
+async function recomputeRows(db: Db, reportId: number, period: PeriodCode, rows: ReportRows): Promise<ReportRows> {
+  const indicators = rows.indicators.map((i) => ({ ...i, status: statusOf(period, i) }));
+  const goals = rows.goals.map((g) => ({ ...g, suggested: suggestionFor(period, g, indicators) }));
+  await updateStatuses(
+    db,
+    reportId,
+    indicators.filter((i, n) => i.status !== rows.indicators[n]!.status),
+  );
+  await updateSuggestions(
+    db,
+    reportId,
+    goals.filter((g, n) => g.suggested !== rows.goals[n]!.suggested),
+  );
+  return { indicators, goals };
+}
+
+/** Recomputes every indicator status and goal suggestion of a report from its stored values. */
+export async function recomputeReport(db: Db, reportId: number, period: PeriodCode): Promise<void> {
   const [indicators, goals] = await Promise.all([loadIndicatorResults(db, reportId), loadGoalAssessments(db, reportId)]);
-  const statusChanges = indicators
-    .map((i) => ({ indicatorId: i.indicatorId, status: statusOf(period, i), was: i.status }))
-    .filter((s) => s.status !== s.was);
-  const suggestions = new Map(goals.map((g) => [g.goalId, suggestionFor(period, g, indicators)]));
-  const suggestionChanges = goals
-    .filter((g) => suggestions.get(g.goalId) !== g.suggested)
-    .map((g) => ({ goalId: g.goalId, suggested: suggestions.get(g.goalId) ?? null }));
-  await updateStatuses(db, reportId, statusChanges);
-  await updateSuggestions(db, reportId, suggestionChanges);
-  return suggestions;
+  await recomputeRows(db, reportId, period, { indicators, goals });
+}
+
+/** Rows with the stored values of those just written laid over them (matched by `key`). */
+function withWritten<T, K extends keyof T>(rows: T[], key: K, written: ReadonlyArray<Pick<T, K> & Partial<T>>): T[] {
+  const byKey = new Map(written.map((w) => [w[key], w]));
+  return rows.map((r) => ({ ...r, ...byKey.get(r[key]) }));
 }
 
 function staleDetail<K extends string>(
@@ -227,7 +246,12 @@ export async function writeReport(db: Db, address: ReportAddress, body: ReportWr
     );
     if (written.length !== indicatorPlan.changes.length) throw new Error('indicator rows changed under the report lock');
 
-    const suggestions = await recomputeReport(trx, reportId, scope.period);
+    // Statuses and suggestions follow from the rows in memory: the report is locked, nothing else writes it.
+    const recomputed = await recomputeRows(trx, reportId, scope.period, {
+      indicators: withWritten(indicators, 'indicatorId', written),
+      goals,
+    });
+    const suggestions = new Map(recomputed.goals.map((g) => [g.goalId, g.suggested]));
     const missingMotivation = goalPlan.changes
       .filter((c) => c.next.assessment !== null && c.next.assessment !== suggestions.get(c.id) && c.next.motivation === null)
       .map((c) => ({ section: 'goals', index: c.index, goalId: c.id, field: 'motivation', code: 'MOTIVATION_REQUIRED', message: problemMessage('MOTIVATION_REQUIRED') }));
@@ -261,7 +285,7 @@ export async function writeReport(db: Db, address: ReportAddress, body: ReportWr
       actor,
     );
 
-    const report = await readReport(trx, scope, reportId);
+    const report = toReport(scope, head, recomputed.indicators, withWritten(recomputed.goals, 'goalId', writtenGoals));
     if (options.idempotencyKey) await saveIdempotentResponse(trx, actor.sub, options.idempotencyKey, requestHash, 200, report);
     return { report, replayed: false };
   });
