@@ -2,6 +2,7 @@ import { benchBulkWrite } from './bulk-write';
 import { benchDeadlineBurst } from './burst';
 import { benchColdStart } from './cold-start';
 import { benchConsolidation } from './consolidation';
+import { benchExcelSyncs } from './excel-syncs';
 import { emit, log } from './measure';
 import { openTarget } from './target';
 
@@ -17,6 +18,7 @@ async function main() {
     emit(await benchConsolidation(target));
     emit(await benchDeadlineBurst(target));
     emit(await benchColdStart(target));
+    for (const result of await benchExcelSyncs()) emit(result);
   } finally {
     await target.close();
   }
