@@ -8,7 +8,7 @@ export function sendSummary(sent: number, errors: number, conflicts: number): st
 }
 
 export function refreshSummary(merged: number, kept: number, missing: number): string {
-  const parts = [`${plural(merged, 'rad', 'rader')} uppdaterade från Tertial`];
+  const parts = [`${plural(merged, 'rad uppdaterad', 'rader uppdaterade')} från Tertial`];
   if (kept > 0) parts.push(`${plural(kept, 'rad', 'rader')} med dina osända ändringar lämnades orörda (se Fel-kolumnen)`);
   if (missing > 0) parts.push(`${plural(missing, 'ny rad', 'nya rader')} finns i Tertial men inte i bladet: skicka dina ändringar och hämta rapporten på nytt`);
   return `${parts.join('; ')}.`;

@@ -20,7 +20,6 @@ import type { MemoryGateway } from './support/memory-gateway';
 const root = path.resolve(__dirname, '../..');
 const OFFICE_CDN = 'https://appsforoffice.microsoft.com/lib/1/hosted/';
 const OFFICE_DIST = path.join(root, 'node_modules/@microsoft/office-js/dist');
-const KEY = 'sdn-farsta/2022/T1';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 jest.setTimeout(180_000);
@@ -172,7 +171,7 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
     indicators: [{ indicatorId: idOf(d), baseVersion: current.indicators.find((i) => i.indicatorId === idOf(d))!.version, forecast: 33 }],
   });
   await page.click('#refresh');
-  expect(await message()).toMatch(/^1 rad uppdaterade från Tertial/);
+  expect(await message()).toMatch(/^1 rad uppdaterad från Tertial/);
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(d))).toBe(33);
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(b))).toBe('abc');
 
