@@ -208,7 +208,7 @@ export class PaneController {
       if (this.metaOfSelection()) {
         const unsent = await this.withSheet(async (_session, read) => pendingCount(read.pending) + read.problems.length);
         if (unsent > 0) {
-          this.set({ message: { kind: 'error', text: `Bladet har ${plural(unsent, 'rad', 'rader')} som inte är skickade eller har fel. Skicka först, sedan Skicka in.` } });
+          this.set({ message: { kind: 'error', text: `Bladet har ${plural(unsent, 'rad', 'rader')} som väntar på att skickas eller har fel. Skicka först, sedan Skicka in.` } });
           return;
         }
       }
