@@ -15,6 +15,10 @@ const EnvSchema = z
     AUTH_JWKS_URL: optionalUrl.optional(),
     AUTH_ISSUER: z.string().trim().min(1).optional(),
     AUTH_AUDIENCE: z.string().trim().min(1).optional(),
+    /** The add-in's own app registration and the API scope it asks for (nested app authentication). */
+    AUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+    AUTH_SCOPE: z.string().trim().min(1).optional(),
+    AUTH_AUTHORITY: z.url().default('https://login.microsoftonline.com/organizations'),
     /** Origins allowed to call the API from a browser besides the API's own origin (comma separated). */
     CORS_ORIGINS: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -31,13 +35,22 @@ const EnvSchema = z
         }
       }
     }
+    if ((env.AUTH_CLIENT_ID === undefined) !== (env.AUTH_SCOPE === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [env.AUTH_CLIENT_ID ? 'AUTH_SCOPE' : 'AUTH_CLIENT_ID'], message: 'AUTH_CLIENT_ID and AUTH_SCOPE go together' });
+    }
     if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'must start with postgres:// or postgresql://' });
     }
   });
 
+export interface AddinSignIn {
+  clientId: string;
+  authority: string;
+  scopes: string[];
+}
+
 export type AuthConfig =
-  | { mode: 'production'; jwksUrl: string; issuer: string; audience: string }
+  | { mode: 'production'; jwksUrl: string; issuer: string; audience: string; addin?: AddinSignIn }
   | { mode: 'development' };
 
 export interface Config {
@@ -72,7 +85,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     auth:
       e.AUTH_JWKS_URL && e.AUTH_ISSUER && e.AUTH_AUDIENCE
-        ? { mode: 'production', jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_ISSUER, audience: e.AUTH_AUDIENCE }
+        ? {
+            mode: 'production',
+            jwksUrl: e.AUTH_JWKS_URL,
+            issuer: e.AUTH_ISSUER,
+            audience: e.AUTH_AUDIENCE,
+            ...(e.AUTH_CLIENT_ID && e.AUTH_SCOPE
+              ? { addin: { clientId: e.AUTH_CLIENT_ID, authority: e.AUTH_AUTHORITY, scopes: [e.AUTH_SCOPE] } }
+              : {}),
+          }
         : { mode: 'development' },
     corsOrigins: (e.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: e.LOG_LEVEL,

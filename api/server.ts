@@ -51,6 +51,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     db: database.db,
     databaseKind: database.kind,
     verify: await createVerifier(config.auth, config.dataDir),
+    signIn:
+      config.auth.mode === 'development'
+        ? { mode: 'development' }
+        : config.auth.addin
+          ? { mode: 'entra', ...config.auth.addin }
+          : { mode: 'unconfigured' },
     logger,
     corsOrigins: config.corsOrigins,
     addinDir: path.join(root, 'dist', 'addin-web'),

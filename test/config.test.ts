@@ -20,6 +20,20 @@ describe('configuration', () => {
     expect(config.port).toBe(8080);
     expect(config.databaseUrl).toBe('postgres://u@db:5432/tertial');
     expect(config.auth).toMatchObject({ mode: 'production', audience: 'api://tertial' });
+    expect(config.auth).not.toHaveProperty('addin');
+  });
+
+  test("the add-in's sign-in (nested app authentication) comes with production auth", () => {
+    const config = loadConfig({
+      AUTH_JWKS_URL: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+      AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0',
+      AUTH_AUDIENCE: 'api://tertial',
+      AUTH_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+      AUTH_SCOPE: 'api://tertial/access_as_user',
+    });
+    expect(config.auth).toMatchObject({
+      addin: { clientId: '11111111-2222-3333-4444-555555555555', authority: 'https://login.microsoftonline.com/organizations', scopes: ['api://tertial/access_as_user'] },
+    });
   });
 
   test.each([
@@ -29,6 +43,7 @@ describe('configuration', () => {
     [{ DATABASE_URL: 'inte en url' }, 'DATABASE_URL'],
     [{ AUTH_ISSUER: 'https://issuer' }, 'AUTH_JWKS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ AUTH_CLIENT_ID: 'abc' }, 'AUTH_SCOPE'],
   ])('%p stops the start naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

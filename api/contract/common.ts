@@ -27,6 +27,13 @@ export const HealthSchema = z.object({
   database: z.enum(['pglite', 'postgres']),
 });
 
+/** How the task pane signs in: a pasted development token, or Entra ID through nested app authentication. */
+export const SignInConfigSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('development') }),
+  z.object({ mode: z.literal('entra'), clientId: z.string(), authority: z.string(), scopes: z.array(z.string()) }),
+  z.object({ mode: z.literal('unconfigured') }),
+]);
+
 export const ErrorCodeSchema = z.enum([
   'MALFORMED',
   'UNAUTHENTICATED',
@@ -70,6 +77,7 @@ export type OrganisationKind = z.infer<typeof OrganisationKindSchema>;
 export type Role = z.infer<typeof RoleSchema>;
 export type Organisation = z.infer<typeof OrganisationSchema>;
 export type Me = z.infer<typeof MeSchema>;
+export type SignInConfig = z.infer<typeof SignInConfigSchema>;
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TokenVerifier } from '../auth/verifier';
+import type { SignInConfig } from '../contract/common';
 import { ApiError } from '../errors';
 import { authenticate } from './auth';
 import type { AppContext } from './context';
@@ -20,6 +21,8 @@ export const JSON_BODY_LIMIT = '5mb';
 
 export interface AppOptions extends AppContext {
   verify: TokenVerifier;
+  /** What the task pane needs to sign in (public: it holds no secret). */
+  signIn?: SignInConfig;
   logger: Logger;
   corsOrigins?: string[];
   /** The built add-in (task pane) to serve, if built. */
@@ -84,6 +87,9 @@ export function createApp(options: AppOptions): express.Express {
   const api = Router();
   api.get('/health', async (_req, res) => {
     res.json({ status: 'ok', database: ctx.databaseKind });
+  });
+  api.get('/auth-config', (_req, res) => {
+    res.json(options.signIn ?? { mode: 'development' });
   });
   api.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   api.use(authenticate(options.verify));

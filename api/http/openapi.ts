@@ -1,6 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { ErrorBodySchema, HealthSchema, MeSchema, OrganisationSchema, PeriodCodeSchema } from '../contract/common';
+import { ErrorBodySchema, HealthSchema, SignInConfigSchema, MeSchema, OrganisationSchema, PeriodCodeSchema } from '../contract/common';
 import { KfPlanSchema, OrgPlanSchema, SetTargetsRequestSchema } from '../contract/plan';
 import { PeriodSchema, ReportHistoryEntrySchema, ReportSchema, ReportWriteRequestSchema, SetPeriodRequestSchema } from '../contract/report';
 import { ConsolidationSchema, SteeringSignalsSchema } from '../contract/consolidation';
@@ -42,6 +42,7 @@ function generate(): object {
   };
 
   path({ method: 'get', path: '/health', public: true, summary: 'Liveness and database kind', responses: { 200: json(HealthSchema) } });
+  path({ method: 'get', path: '/auth-config', public: true, summary: 'How the task pane signs in (development token or Entra ID nested app authentication)', responses: { 200: json(SignInConfigSchema) } });
   path({ method: 'get', path: '/me', summary: 'The signed-in user and the organisations they report for', responses: { 200: json(MeSchema), 401: errors[401] } });
   path({ method: 'get', path: '/organisations', summary: 'All organisations', responses: { 200: json(z.array(schemas.Organisation)), 401: errors[401] } });
   path({ method: 'get', path: '/years/{year}/plan', summary: "KF's plan for a year", request: { params: z.object({ year }) }, responses: { 200: json(schemas.KfPlan), ...errors } });

@@ -42,6 +42,12 @@ describe(`HTTP edges on ${testDatabaseKind}`, () => {
     expect(docs.text).toContain('PUT /api/v1/years/{year}/organisations/{org}/reports/{period}');
   });
 
+  test('the sign-in configuration is public and says development here', async () => {
+    const res = await request(api.app).get('/api/v1/auth-config');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ mode: 'development' });
+  });
+
   test('an unknown API path is a JSON 404, never an HTML page', async () => {
     const token = await api.token('central');
     const res = await request(api.app).get('/api/v1/nothing-here').set('Authorization', `Bearer ${token}`);
