@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PeriodCodeSchema } from '../../api/contract/common';
 import { ReportStateSchema } from '../../api/contract/report';
+import type { ConsolidationSheet } from '../sheets/consolidation-layout';
 import type { SheetModel } from '../sheets/report-layout';
 import type { RawReport, SheetUpdate, TableKind } from '../sheets/sheet-sync';
 
@@ -17,6 +18,10 @@ export interface ExcelGateway {
   withReport<T>(key: string, work: (session: ReportSession) => Promise<T>): Promise<T>;
   /** Activates the report's sheet and selects the row with this key; false if it is not there. */
   selectRecord(key: string, table: TableKind, id: number): Promise<boolean>;
+  /** Writes the consolidation's sheets, read-only, replacing sheets of the same names; answers the names it replaced. */
+  pullConsolidation(sheets: readonly ConsolidationSheet[]): Promise<string[]>;
+  /** Opens an xlsx file (base64) as a new workbook; false where the host cannot, so that the pane offers a download. */
+  openWorkbook(base64: string): Promise<boolean>;
 }
 
 export interface ReportSession {

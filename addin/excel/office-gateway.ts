@@ -1,6 +1,5 @@
 import {
   ERROR_FILL,
-  HEADER_FILL,
   INPUT_FILL,
   NUMBER_FORMAT,
   STATUS_COLOURS,
@@ -12,15 +11,18 @@ import {
   type TableModel,
 } from '../sheets/report-layout';
 import { INPUT_KEYS, TABLE_COLUMNS, firstRow, rowsById, type RawReport, type SheetUpdate, type TableKind } from '../sheets/sheet-sync';
+import { POINTS_PER_CHARACTER, PROTECTION, addStatusColours, column, excelValue, printLandscape, replaceSheet, styleHeader, writeTitleLines } from './formats';
 import { SheetMissingError, type ExcelGateway, type ReportMeta, type ReportSession } from './gateway';
 import { REQUEST_BUDGET_BYTES, SyncBudget, payloadBytes, rowChunks } from './payload';
 import type { MetaStore } from './settings-store';
+import { writeConsolidationSheet } from './write-consolidation';
 
 /**
  * The Excel gateway on Office.js. Requirement set ExcelApi 1.8 (data validation; 1.7 for
  * getRangeByIndexes, freezePanes and unprotect); page layout (1.9) only where supported.
- * One Excel.run per action; a pull costs 2 syncs, a send 2 (read, write), plus one per 4 MB
- * beyond the first when a report is larger than Excel on the web takes in one request.
+ * One Excel.run per action; a pull costs 2 syncs, a send 2 (read, write), the consolidation's
+ * sheets 2 together, plus one per 4 MB beyond the first when more is written than Excel on the
+ * web takes in one request.
  */
 export interface OfficeGatewayOptions {
   store: MetaStore;
@@ -31,21 +33,10 @@ export interface OfficeGatewayOptions {
 
 const TABLES: readonly TableKind[] = ['indicators', 'goals'];
 const CAPTIONS: Record<TableKind, string> = { indicators: 'Indikatorer', goals: 'Mål och bedömningar' };
-const PROTECTION: Excel.WorksheetProtectionOptions = {
-  allowAutoFilter: true,
-  allowSort: true,
-  allowFormatColumns: true,
-  allowFormatRows: true,
-};
-/** Excel measures column width in points; the layout in characters of the default font. */
-const POINTS_PER_CHARACTER = 5.6;
 /** Shows nothing, keeps the value: for key columns that share a sheet column with the other table. */
 const MASK_FORMAT = ';;;';
 
-/** Office.js leaves a cell unchanged for null; a cleared cell is ''. */
-const excelValue = (v: CellValue): string | number => (v === null ? '' : v);
 const cellValue = (v: unknown): CellValue => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'string' ? v : String(v));
-const column = <T>(values: readonly T[]): T[][] => values.map((v) => [v]);
 
 export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway {
   const budgetBytes = options.requestBudgetBytes ?? REQUEST_BUDGET_BYTES;
@@ -80,11 +71,7 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
         existing.load('isNullObject');
         await context.sync();
         context.application.suspendApiCalculationUntilNextSync();
-        const sheet = sheets.add(existing.isNullObject ? model.name : undefined);
-        if (!existing.isNullObject) {
-          existing.delete();
-          sheet.name = model.name;
-        }
+        const sheet = replaceSheet(sheets, existing, model.name);
         const budget = new SyncBudget(context, budgetBytes);
         writeTitles(sheet, model);
         const widths = new Map<number, number>();
@@ -95,10 +82,7 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
         }
         for (const [i, width] of widths) sheet.getRangeByIndexes(0, i, 1, 1).format.columnWidth = Math.round(width * POINTS_PER_CHARACTER);
         sheet.freezePanes.freezeRows(model.indicators.headerRow);
-        if (options.supports('ExcelApi', '1.9')) {
-          sheet.pageLayout.orientation = 'Landscape';
-          sheet.pageLayout.zoom = { horizontalFitToPages: 1, verticalFitToPages: 0 };
-        }
+        if (options.supports('ExcelApi', '1.9')) printLandscape(sheet);
         sheet.protection.protect(PROTECTION);
         sheet.activate();
         await context.sync();
@@ -148,6 +132,32 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
       });
     },
 
+    async pullConsolidation(layouts) {
+      return Excel.run(async (context) => {
+        const sheets = context.workbook.worksheets;
+        const existing = layouts.map((layout) => {
+          const sheet = sheets.getItemOrNullObject(layout.name);
+          sheet.load('isNullObject');
+          return sheet;
+        });
+        await context.sync();
+        context.application.suspendApiCalculationUntilNextSync();
+        const budget = new SyncBudget(context, budgetBytes);
+        const canFilter = options.supports('ExcelApi', '1.9');
+        const written = layouts.map((layout, i) => ({ layout, sheet: replaceSheet(sheets, existing[i]!, layout.name) }));
+        for (const { layout, sheet } of written) await writeConsolidationSheet(sheet, layout, { budget, canFilter });
+        written[0]?.sheet.activate();
+        await context.sync();
+        return layouts.filter((_, i) => !existing[i]!.isNullObject).map((layout) => layout.name);
+      });
+    },
+
+    async openWorkbook(base64) {
+      if (!options.supports('ExcelApi', '1.8')) return false;
+      await Excel.createWorkbook(base64);
+      return true;
+    },
+
     async selectRecord(key, kind, id) {
       const meta = metaFor(key);
       return Excel.run(async (context) => {
@@ -168,13 +178,7 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
 }
 
 function writeTitles(sheet: Excel.Worksheet, model: SheetModel) {
-  const titles = sheet.getRangeByIndexes(0, 0, model.titleRows.length, 1);
-  titles.values = column(model.titleRows);
-  titles.format.font.color = '#404040';
-  const title = sheet.getRangeByIndexes(0, 0, 1, 1).format.font;
-  title.bold = true;
-  title.size = 14;
-  title.color = HEADER_FILL;
+  writeTitleLines(sheet, model.titleRows);
   for (const kind of TABLES) {
     const captionRow = kind === 'indicators' ? model.indicators.headerRow - 1 : model.goalCaptionRow;
     const caption = sheet.getRangeByIndexes(captionRow - 1, 0, 1, 1);
@@ -204,11 +208,7 @@ async function writeTable(
   const table = sheet.tables.add(sheet.getRangeByIndexes(top, 0, body.length + 1, width), true);
   table.name = name;
   table.style = 'TableStyleLight1';
-  const header = table.getHeaderRowRange().format;
-  header.fill.color = HEADER_FILL;
-  header.font.color = '#FFFFFF';
-  header.font.bold = true;
-  header.wrapText = true;
+  styleHeader(table.getHeaderRowRange().format);
   for (const [i, spec] of model.columns.entries()) {
     const cells = sheet.getRangeByIndexes(top + 1, i, body.length, 1);
     await budget.queue(payloadBytes(body.length * 12), () => formatColumn(sheet, cells, spec, i, top, body.length, i >= otherTableWidth));
@@ -245,15 +245,6 @@ function formatColumn(
       cells.dataValidation.rule = { list: { inCellDropDown: true, source: ASSESSMENTS.join(',') } };
       cells.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: 'Bedömning', message: 'Välj helt, delvis eller ej.' };
     }
-  }
-}
-
-function addStatusColours(cells: Excel.Range) {
-  for (const assessment of ASSESSMENTS) {
-    const format = cells.conditionalFormats.add('CellValue');
-    format.cellValue.format.fill.color = STATUS_COLOURS[assessment].fill;
-    format.cellValue.format.font.color = STATUS_COLOURS[assessment].font;
-    format.cellValue.rule = { formula1: `="${assessment}"`, operator: 'EqualTo' };
   }
 }
 

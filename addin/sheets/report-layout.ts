@@ -1,5 +1,6 @@
 import type { Report, ReportGoal, ReportIndicator } from '../../api/contract/report';
 import type { PeriodCode } from '../../api/contract/common';
+import { safeSheetName } from './a1';
 
 /**
  * The report sheet, pure: which columns, where, how formatted, what is input. Drives both the
@@ -106,15 +107,9 @@ export interface SheetModel {
   goalCaptionRow: number;
 }
 
-const SHEET_NAME_FORBIDDEN = /[\\/?*[\]:]/g;
-
-/** Sheet names: at most 31 characters, none of \ / ? * [ ] : */
 export function sheetName(period: PeriodCode, year: number, organisationName: string): string {
-  const short = organisationName
-    .replace(/s? stadsdelsnämnd$/i, '')
-    .replace(/nämnden$/i, '')
-    .replace(SHEET_NAME_FORBIDDEN, ' ');
-  return `${period} ${year} ${short}`.slice(0, 31).trim();
+  const short = organisationName.replace(/s? stadsdelsnämnd$/i, '').replace(/nämnden$/i, '');
+  return safeSheetName(`${period} ${year} ${short}`);
 }
 
 function changedText(by: string | null, at: string | null): string {

@@ -1,6 +1,8 @@
 import type { Me, PeriodCode } from '../../api/contract/common';
-import { ApiClientError, type ApiClient, type ReportAddress } from '../api-client';
+import { ApiClientError, type ApiClient, type ReportAddress, type WorkbookFile } from '../api-client';
 import { reportKey, tableNames, type ExcelGateway, type ReportMeta, type ReportSession } from '../excel/gateway';
+import type { Report } from '../../api/contract/report';
+import { consolidationSheets } from '../sheets/consolidation-layout';
 import { snapshotOf, type Snapshot } from '../sheets/read-report-sheet';
 import { reportToSheet, stateText } from '../sheets/report-layout';
 import {
@@ -20,7 +22,7 @@ import {
   type RowNote,
   type TableKind,
 } from '../sheets/sheet-sync';
-import { plural, pullSummary, refreshSummary, sendSummary } from './texts';
+import { consolidationSummary, plural, pullSummary, refreshSummary, sendSummary, uploadSummary } from './texts';
 
 /**
  * The task pane's state and actions, apart from the DOM: sign in, choose a report, pull, send,
@@ -52,7 +54,14 @@ export interface PaneState {
   conflicts: Conflict[];
   incomplete: MissingItem[];
   reports: ReportMeta[];
+  /** The report workbook to save, where Excel could not open it as a new workbook. */
+  download: WorkbookFile | null;
+  /** Why an uploaded workbook was refused, row by row ("Rad 14, Prognos: …"). */
+  uploadErrors: string[];
 }
+
+/** The centre's tools (the consolidation) are offered to the role `central` only. */
+export const isCentral = (me: Me | null) => me?.roles.includes('central') ?? false;
 
 export interface ControllerDeps {
   createApi(getToken: () => Promise<string>): ApiClient;
@@ -75,7 +84,7 @@ export class PaneController {
     private readonly deps: ControllerDeps,
     selection: Selection,
   ) {
-    this.state = { phase: 'signed-out', me: null, selection, busy: null, message: null, conflicts: [], incomplete: [], reports: [] };
+    this.state = { phase: 'signed-out', me: null, selection, busy: null, message: null, conflicts: [], incomplete: [], reports: [], download: null, uploadErrors: [] };
   }
 
   get current(): PaneState {
@@ -94,7 +103,7 @@ export class PaneController {
   }
 
   select(patch: Partial<Selection>) {
-    this.set({ selection: { ...this.state.selection, ...patch }, conflicts: [], incomplete: [], message: null });
+    this.set({ selection: { ...this.state.selection, ...patch }, conflicts: [], incomplete: [], message: null, download: null, uploadErrors: [] });
   }
 
   async signIn(getToken: () => Promise<string>): Promise<boolean> {
@@ -237,6 +246,52 @@ export class PaneController {
     }, true);
   }
 
+  /** "Hämta konsolidering" (central): every nämnd's report for the year and period, into read-only sheets. */
+  pullConsolidation(): Promise<boolean> {
+    return this.run('Hämtar konsolideringen från Tertial…', async () => {
+      if (!isCentral(this.state.me)) throw new UserFacingError('Konsolideringen är till för stadsledningskontoret.');
+      const api = this.requireApi();
+      const { year, period } = this.state.selection;
+      const [consolidation, signals] = await Promise.all([api.getConsolidation(year, period), api.getSteeringSignals(year)]);
+      const sheets = consolidationSheets(consolidation, signals, this.deps.now());
+      this.set({ busy: `Skriver ${plural(sheets.length, 'blad', 'blad')}…` });
+      const replaced = await this.deps.excel.pullConsolidation(sheets);
+      this.set({ message: { kind: 'success', text: consolidationSummary(consolidation, sheets.length, replaced) } });
+    });
+  }
+
+  /** "Ladda ner arbetsbok": the report as an xlsx, opened as a new workbook, else offered as a file to save. */
+  downloadWorkbook(): Promise<boolean> {
+    return this.run('Hämtar arbetsboken från Tertial…', async () => {
+      this.set({ download: null, uploadErrors: [] });
+      const file = await this.requireApi().downloadWorkbook(this.address());
+      if (await this.deps.excel.openWorkbook(base64Of(file.bytes))) {
+        this.set({ message: { kind: 'success', text: `Arbetsboken "${file.fileName}" är öppnad som en ny arbetsbok. Fyll i de gula cellerna, spara den och ladda upp den här.` } });
+      } else {
+        this.set({ download: file, message: { kind: 'info', text: 'Arbetsboken är klar. Spara den med länken nedan, fyll i de gula cellerna och ladda upp den här.' } });
+      }
+    });
+  }
+
+  /** "Ladda upp ifylld arbetsbok": written like Skicka, all or nothing; refused rows are listed by their row in the workbook. */
+  uploadWorkbook(bytes: Uint8Array): Promise<boolean> {
+    return this.run('Laddar upp arbetsboken…', async () => {
+      this.set({ download: null, uploadErrors: [] });
+      const api = this.requireApi();
+      const before = await api.getReport(this.address());
+      try {
+        const after = await api.uploadWorkbook(this.address(), bytes);
+        this.set({ message: { kind: 'success', text: uploadSummary(changedRows(before, after), this.metaOfSelection() !== undefined) } });
+      } catch (e) {
+        if (!(e instanceof ApiClientError) || (e.code !== 'VALIDATION_FAILED' && e.code !== 'CONFLICT')) throw e;
+        this.set({
+          uploadErrors: e.details.map((d) => d.message),
+          message: { kind: 'error', text: `${e.message} Rätta raderna nedan i arbetsboken, spara och ladda upp den igen.` },
+        });
+      }
+    });
+  }
+
   private async sendPending(api: ApiClient, pending: Pending, raw: Parameters<typeof conflictsFrom>[2]) {
     let toSend = pending;
     const conflicts: Conflict[] = [];
@@ -316,6 +371,19 @@ export class PaneController {
       this.set({ busy: null, reports: await this.deps.excel.listReports().catch(() => this.state.reports) });
     }
   }
+}
+
+/** Rows the API wrote: those whose version moved. */
+function changedRows(before: Report, after: Report): number {
+  const versions = new Map([...before.indicators.map((i) => [`i${i.indicatorId}`, i.version] as const), ...before.goals.map((g) => [`g${g.goalId}`, g.version] as const)]);
+  return [...after.indicators.map((i) => versions.get(`i${i.indicatorId}`) !== i.version), ...after.goals.map((g) => versions.get(`g${g.goalId}`) !== g.version)].filter(Boolean).length;
+}
+
+/** Office's createWorkbook takes the file as base64. */
+function base64Of(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** A problem the user can act on, already in Swedish. */

@@ -1,3 +1,6 @@
+import type { Consolidation } from '../../api/contract/consolidation';
+import { PERIOD_NAMES } from '../sheets/report-layout';
+
 /** Swedish wording that depends on numbers; pure, so that it is tested once. */
 export const plural = (n: number, one: string, many: string) => `${n.toLocaleString('sv-SE')} ${n === 1 ? one : many}`;
 
@@ -22,4 +25,16 @@ export function pullSummary(indicators: number, goals: number, sheetName: string
 export function formatValue(value: string | number | null): string {
   if (value === null || value === '') return '(tomt)';
   return typeof value === 'number' ? value.toLocaleString('sv-SE', { maximumFractionDigits: 6 }) : value;
+}
+
+export function consolidationSummary(c: Pick<Consolidation, 'year' | 'period' | 'organisations'>, sheets: number, replaced: readonly string[]): string {
+  const submitted = c.organisations.filter((o) => o.state === 'submitted').length;
+  const text = `Hämtade konsolideringen för ${PERIOD_NAMES[c.period]} ${c.year} till ${plural(sheets, 'blad', 'blad')}: ${submitted} av ${plural(c.organisations.length, 'organisation', 'organisationer')} har skickat in.`;
+  return replaced.length > 0 ? `${text} Ersatte ${plural(replaced.length, 'befintligt blad', 'befintliga blad')} med samma namn: ${replaced.join(', ')}.` : text;
+}
+
+export function uploadSummary(saved: number, reportInWorkbook: boolean): string {
+  if (saved === 0) return 'Arbetsboken är uppladdad. Inga värden skilde sig från Tertial, så inget behövde sparas.';
+  const text = `Arbetsboken är uppladdad: ${plural(saved, 'rad sparad', 'rader sparade')} i Tertial.`;
+  return reportInWorkbook ? `${text} Tryck Uppdatera för att få in dem i bladet här.` : text;
 }

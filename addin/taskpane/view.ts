@@ -1,7 +1,7 @@
-import type { PeriodCode } from '../../api/contract/common';
+import { XLSX_MIME, type PeriodCode } from '../../api/contract/common';
 import { PERIOD_NAMES } from '../sheets/report-layout';
 import type { Conflict } from '../sheets/sheet-sync';
-import type { MissingItem, PaneController, PaneState } from './controller';
+import { isCentral, type MissingItem, type PaneController, type PaneState } from './controller';
 import { formatValue } from './texts';
 import { FIELD_LABELS } from '../../api/contract/messages';
 
@@ -54,7 +54,10 @@ export function bindView(controller: PaneController, onSignOut: () => void) {
   const organisation = $<HTMLSelectElement>('organisation');
   const year = $<HTMLInputElement>('year');
   const period = $<HTMLSelectElement>('period');
-  const buttons = ['pull', 'send', 'refresh', 'submit'].map((id) => $<HTMLButtonElement>(id));
+  const buttons = ['pull', 'send', 'refresh', 'submit', 'download-workbook', 'upload-workbook'].map((id) => $<HTMLButtonElement>(id));
+  const uploadFile = $<HTMLInputElement>('upload-file');
+  const downloadLink = $<HTMLAnchorElement>('download-link');
+  let offered: PaneState['download'] = null;
 
   organisation.onchange = () => controller.select({ organisation: organisation.value });
   year.onchange = () => {
@@ -66,6 +69,14 @@ export function bindView(controller: PaneController, onSignOut: () => void) {
   $('send').onclick = () => void controller.send();
   $('refresh').onclick = () => void controller.refresh();
   $('submit').onclick = () => void controller.submit();
+  $('download-workbook').onclick = () => void controller.downloadWorkbook();
+  $('upload-workbook').onclick = () => uploadFile.click();
+  uploadFile.onchange = async () => {
+    const file = uploadFile.files?.[0];
+    uploadFile.value = '';
+    if (file) await controller.uploadWorkbook(new Uint8Array(await file.arrayBuffer()));
+  };
+  $('pull-consolidation').onclick = () => void controller.pullConsolidation();
   $('sign-out').onclick = onSignOut;
   $<HTMLFormElement>('picker').onsubmit = (e) => e.preventDefault();
 
@@ -98,6 +109,22 @@ export function bindView(controller: PaneController, onSignOut: () => void) {
     message.hidden = s.message === null;
     message.textContent = s.message?.text ?? '';
     message.className = `message ${s.message?.kind ?? ''}`;
+
+    $('consolidation').hidden = !isCentral(s.me);
+    $<HTMLButtonElement>('pull-consolidation').disabled = s.busy !== null;
+    if (s.download !== offered) {
+      if (downloadLink.href) URL.revokeObjectURL(downloadLink.href);
+      offered = s.download;
+      downloadLink.hidden = offered === null;
+      downloadLink.removeAttribute('href');
+      if (offered) {
+        downloadLink.href = URL.createObjectURL(new Blob([offered.bytes as Uint8Array<ArrayBuffer>], { type: XLSX_MIME }));
+        downloadLink.download = offered.fileName;
+        downloadLink.textContent = `Spara ${offered.fileName}`;
+      }
+    }
+    $('upload-errors').hidden = s.uploadErrors.length === 0;
+    $('upload-errors').replaceChildren(...s.uploadErrors.map((text) => item([text])));
 
     $('conflicts').hidden = s.conflicts.length === 0;
     $('conflicts').querySelector('ul')!.replaceChildren(...s.conflicts.map((c) => conflictItem(c, controller)));

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The media type of the report and consolidation workbooks (xlsx). */
+export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export const YearSchema = z.coerce.number().int().min(2000).max(2100);
 export const PeriodCodeSchema = z.enum(['T1', 'T2', 'VB']);
 export const DirectionSchema = z.enum(['higher', 'lower', 'band']);

@@ -10,13 +10,13 @@ import {
   type ColumnSpec,
   type TableModel,
 } from '../../addin/sheets/report-layout';
+import { rangeRef } from '../../addin/sheets/a1';
 import { TEXT_LIMITS, type Report } from '../contract/report';
 import { writeIdentity } from './workbook-identity';
 import {
   addStatusColours,
   finishTableSheet,
   newWorkbook,
-  rangeRef,
   setColumns,
   solidFill,
   writeTable,

@@ -1,23 +1,21 @@
 import ExcelJS from 'exceljs';
+import { columnLetter, rangeRef } from '../../addin/sheets/a1';
+import type { LayoutCell, LayoutColumn } from '../../addin/sheets/consolidation-layout';
 import { ASSESSMENTS, HEADER_FILL, STATUS_COLOURS } from '../../addin/sheets/report-layout';
 
 /**
  * What both workbooks (a nämnd's report, the centre's consolidation) look like in xlsx: the
  * layout module's colours and formats, header rows, tables with filters, print setup.
  */
-export const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { XLSX_MIME } from '../contract/common';
 
 /**
  * A cell as the workbooks write it. Text is always a plain string cell, whatever it starts
  * with (=, +, -, @): only `{ formula }` built by our own code becomes a formula.
  */
-export type XlsxValue = string | number | null | { formula: string };
+export type XlsxValue = LayoutCell;
 
-export interface XlsxColumn {
-  header: string;
-  width: number;
-  numFmt?: string;
-  wrap?: boolean;
+export interface XlsxColumn extends LayoutColumn {
   hidden?: boolean;
 }
 
@@ -91,16 +89,6 @@ export function writeTable(sheet: ExcelJS.Worksheet, headerRow: number, columns:
   });
 }
 
-export function columnLetter(column: number): string {
-  let letters = '';
-  for (let n = column; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
-}
-
-export function rangeRef(fromRow: number, fromColumn: number, toRow: number, toColumn: number): string {
-  return `${columnLetter(fromColumn)}${fromRow}:${columnLetter(toColumn)}${toRow}`;
-}
-
 /** Frozen above `row` (and left of `columns`), a filter on the header, printed landscape on A4 across one page. */
 export function finishTableSheet(sheet: ExcelJS.Worksheet, table: { headerRow: number; lastRow: number; columns: number; frozenColumns?: number }): void {
   sheet.views = [{ state: 'frozen', ySplit: table.headerRow, xSplit: table.frozenColumns ?? 0, topLeftCell: columnLetter((table.frozenColumns ?? 0) + 1) + (table.headerRow + 1) }];
@@ -114,9 +102,4 @@ export function finishTableSheet(sheet: ExcelJS.Worksheet, table: { headerRow: n
     fitToHeight: 0,
     printTitlesRow: `${table.headerRow}:${table.headerRow}`,
   };
-}
-
-/** A sheet name Excel accepts: at most 31 characters, none of \ / ? * [ ] : */
-export function safeSheetName(name: string): string {
-  return name.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31).trim();
 }

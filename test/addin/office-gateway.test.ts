@@ -2,12 +2,14 @@ import type { ApiClient } from '../../addin/api-client';
 import { reportKey, tableNames, type ReportMeta } from '../../addin/excel/gateway';
 import { createOfficeGateway } from '../../addin/excel/office-gateway';
 import { settingsStore, type SettingsLike } from '../../addin/excel/settings-store';
+import { consolidationSheets } from '../../addin/sheets/consolidation-layout';
 import { snapshotOf } from '../../addin/sheets/read-report-sheet';
 import {
   ERROR_FILL,
   GOAL_COLUMNS,
   INDICATOR_COLUMNS,
   INPUT_FILL,
+  INTEGER_FORMAT,
   NUMBER_FORMAT,
   STATUS_COLOURS,
   columnIndex,
@@ -15,6 +17,7 @@ import {
 } from '../../addin/sheets/report-layout';
 import { PaneController } from '../../addin/taskpane/controller';
 import type { Report } from '../../api/contract/report';
+import { HOSTILE_MOTIVATION, consolidation, signals } from './support/consolidation-fixture';
 import { createExcelMock, fakeSettings } from './support/excel-mock';
 import { report as makeReport } from './support/report-fixture';
 
@@ -282,5 +285,86 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
     expect([selected.row + 1, selected.cols]).toEqual([first + 2, INDICATOR_COLUMNS.length]);
     expect(mock.events.at(-2)).toBe('select');
     expect(await gateway.selectRecord('sdn-farsta/2022/T1', 'indicators', 999)).toBe(false);
+  });
+});
+
+describe('the consolidation into Excel (office-addin-mock)', () => {
+  const layouts = consolidationSheets(consolidation(), signals(), PULLED_AT);
+  const overview = layouts[0]!;
+  const deviations = layouts.find((l) => l.name === 'Avvikande bedömningar')!;
+  const goalSheet = layouts[1]!;
+
+  async function pulledConsolidation(options: Parameters<typeof setup>[0] = {}) {
+    const s = setup(options);
+    const sync = jest.spyOn(s.mock.context, 'sync');
+    const replaced = await s.gateway.pullConsolidation(layouts);
+    return { ...s, sync, replaced };
+  }
+
+  test('every sheet in one Excel.run and 2 syncs: values as 2D runs, formulas as formulas, read-only', async () => {
+    const { mock, sync, replaced } = await pulledConsolidation();
+    expect(sync).toHaveBeenCalledTimes(2);
+    expect(replaced).toEqual([]);
+    expect(mock.sheetNames()).toEqual(['Blad1', ...layouts.map((l) => l.name)]);
+    const header = overview.headerRow;
+    expect(mock.value('Översikt', 1, 0)).toBe('Konsolidering Tertialrapport 1 2022');
+    expect(mock.value('Översikt', header, 3)).toBe('Läge');
+    expect([0, 3, 5, 9, 10].map((c) => mock.value('Översikt', header + 2, c))).toEqual(['sdn-jarva', 'inskickad', 2, `=SUM(F${header + 2}:I${header + 2})`, `=IF(J${header + 2}=0,"",F${header + 2}/J${header + 2})`]);
+    expect(mock.value('Översikt', overview.totals!.row, 0)).toBe('Summa');
+    expect(mock.value('Översikt', overview.totals!.row, 3)).toBe(`=COUNTIF(D5:D7,"inskickad")`);
+    // the table's values are one write per sheet, not a write per row
+    const tableWrites = mock.ranges.filter((r) => r.sheet === 'Översikt' && r.row === header - 1 && Array.isArray(r.mock.values));
+    expect(tableWrites).toHaveLength(1);
+    expect(tableWrites[0]!.mock.values).toHaveLength(4);
+    for (const l of layouts) expect(mock.sheet(l.name)!.protected).toBe(true);
+    expect(mock.events.indexOf('suspendCalculation')).toBeLessThan(mock.events.lastIndexOf('sync'));
+  });
+
+  test('user text stays text: text columns formatted @ before their values, the motivation never a formula', async () => {
+    const { mock } = await pulledConsolidation();
+    const first = deviations.headerRow;
+    expect(mock.value('Avvikande bedömningar', first + 1, 5)).toBe(HOSTILE_MOTIVATION);
+    const motivation = mock.rangeAt('Avvikande bedömningar', first, 5, 1, 1)!;
+    const values = mock.ranges.find((r) => r.sheet === 'Avvikande bedömningar' && r.row === first - 1 && Array.isArray(r.mock.values))!;
+    expect(motivation.mock.numberFormat).toEqual([['@']]);
+    expect(motivation.at).toBeLessThan(values.at);
+    expect(mock.ranges.some((r) => r.sheet === 'Avvikande bedömningar' && r.col === 5 && r.mock.formulas !== undefined)).toBe(false);
+    expect(mock.rangeAt('Översikt', overview.headerRow, 5, 3, 1)!.mock.numberFormat).toEqual(Array(3).fill([INTEGER_FORMAT]));
+  });
+
+  test('status colours by conditional format, organisation captions merged, panes frozen, filters where ExcelApi 1.9', async () => {
+    const { mock } = await pulledConsolidation();
+    const name = goalSheet.name;
+    const { from, to } = goalSheet.statusColumns!;
+    const statuses = mock.rangeAt(name, goalSheet.headerRow, from - 1, goalSheet.rows.length, to - from + 1)!.mock;
+    expect(statuses.addedConditionalFormats.map((f: any) => [f.cellValue.rule.formula1, f.cellValue.format.fill.color])).toEqual(
+      (['helt', 'delvis', 'ej'] as const).map((a) => [`="${a}"`, STATUS_COLOURS[a].fill]),
+    );
+    expect(mock.events).toEqual(expect.arrayContaining([`merge ${name} ${goalSheet.headerRow - 2},10 1x2`, `merge ${name} ${goalSheet.headerRow - 2},12 1x2`]));
+    expect(mock.value(name, goalSheet.headerRow - 1, 10)).toBe('Farsta stadsdelsnämnd');
+    expect(mock.events).toContain(`freezeAt ${name} 0,0 ${goalSheet.headerRow}x3`);
+    expect(mock.events).toContain(`freezeRows ${overview.headerRow}`);
+    expect(mock.events).toContain(`autoFilter Översikt ${overview.headerRow - 1},0 4x11`);
+    const ambition = layouts[3]!;
+    expect(mock.events).toContain(`autoFilter ${ambition.name} ${ambition.headerRow - 1},0 ${ambition.rows.length + 1}x7`);
+    const without = await pulledConsolidation({ supportsPageLayout: false });
+    expect(without.mock.events.some((e) => e.startsWith('autoFilter'))).toBe(false);
+  });
+
+  test('a second pull replaces the sheets of the same name and says which, still in 2 syncs', async () => {
+    const first = await pulledConsolidation();
+    first.sync.mockClear();
+    expect(await first.gateway.pullConsolidation(layouts)).toEqual(layouts.map((l) => l.name));
+    expect(first.sync).toHaveBeenCalledTimes(2);
+    expect(first.mock.sheetNames()).toEqual(['Blad1', ...layouts.map((l) => l.name)]);
+    expect(first.mock.events).toContain('delete Översikt');
+  });
+
+  test('openWorkbook: Excel.createWorkbook with the file, only where ExcelApi 1.8 is supported', async () => {
+    const { mock, gateway } = setup();
+    expect(await gateway.openWorkbook('UEsDBA==')).toBe(true);
+    expect(mock.events).toContain('createWorkbook 8');
+    const old = createOfficeGateway({ store: settingsStore(fakeSettings() as unknown as SettingsLike), supports: () => false });
+    expect(await old.openWorkbook('UEsDBA==')).toBe(false);
   });
 });

@@ -3,7 +3,8 @@ import type { CellValue } from '../../../addin/sheets/report-layout';
 
 /**
  * An Excel workbook faked with office-addin-mock, only as far as Tertial's glue uses it:
- * worksheets, getRangeByIndexes, tables, formats, validation, conditional formats, protection.
+ * worksheets, getRangeByIndexes, tables, formats, validation, conditional formats, protection,
+ * merges, freeze panes and autofilters (recorded as events), formulas, createWorkbook.
  * Ranges from getRangeByIndexes are recorded (what was set where); values written to them land
  * in a cell grid at each sync, and tables read their values from that grid. Loading works as in
  * office-addin-mock: a property read before load + sync is an error string.
@@ -55,6 +56,12 @@ export function createExcelMock() {
   const live = () => sheets.filter((s) => !s.deleted);
   const findSheet = (name: string) => live().find((s) => sheetName(s) === name);
   const cell = (s: SheetRecord, r: number, c: number) => s.grid.get(`${r},${c}`) ?? '';
+  /** A range in events: 0-based row,col and size. */
+  const at = (row: number, col: number, rows: number, cols: number) => `${row},${col} ${rows}x${cols}`;
+  const rangeOf = (mock: unknown) => {
+    const r = ranges.find((x) => x.mock === mock)!;
+    return at(r.row, r.col, r.rows, r.cols);
+  };
 
   function gridValues(s: SheetRecord, row: number, col: number, rows: number, cols: number): CellValue[][] {
     return Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => cell(s, row + i, col + j)));
@@ -78,6 +85,7 @@ export function createExcelMock() {
     const formats: any[] = [];
     const mock = track({
       ...rangeSeed(),
+      merge: () => events.push(`merge ${sheetName(s)} ${at(row, col, rows, cols)}`),
       conditionalFormats: {
         add: (type: string) => {
           const f = new OfficeMockObject({ type, cellValue: { format: { fill: {}, font: {} } } }) as any;
@@ -134,7 +142,11 @@ export function createExcelMock() {
           return t ? t.mock : missing(`table ${tableName}`);
         },
       },
-      freezePanes: { freezeRows: (n: number) => events.push(`freezeRows ${n}`) },
+      freezePanes: {
+        freezeRows: (n: number) => events.push(`freezeRows ${n}`),
+        freezeAt: (range: unknown) => events.push(`freezeAt ${sheetName(rec)} ${rangeOf(range)}`),
+      },
+      autoFilter: { apply: (range: unknown) => events.push(`autoFilter ${sheetName(rec)} ${rangeOf(range)}`) },
       pageLayout: {},
       protection: {
         protect: (options: object) => {
@@ -184,16 +196,21 @@ export function createExcelMock() {
       }
       for (const m of created) await m.sync();
       for (const r of ranges) {
-        if (r.applied || !Array.isArray(r.mock.values)) continue;
+        // Formulas land in the grid as their text ("=SUM(…)"), as Range.formulas reads them back.
+        const written = Array.isArray(r.mock.values) ? r.mock.values : Array.isArray(r.mock.formulas) ? r.mock.formulas : undefined;
+        if (r.applied || !written) continue;
         const s = live().find((x) => sheetName(x) === r.sheet) ?? sheets.find((x) => sheetName(x) === r.sheet)!;
         const protectedThen = s.protection.filter((p) => p.at < r.at).at(-1)?.on ?? false;
         if (protectedThen) throw Object.assign(new Error('The cell you are trying to change is protected'), { code: 'AccessDenied' });
-        (r.mock.values as CellValue[][]).forEach((cells, i) => cells.forEach((v, j) => s.grid.set(`${r.row + i},${r.col + j}`, v)));
+        (written as CellValue[][]).forEach((cells, i) => cells.forEach((v, j) => s.grid.set(`${r.row + i},${r.col + j}`, v)));
         r.applied = true;
       }
     },
   });
-  const excel = track({ run: async (work: (ctx: unknown) => Promise<unknown>) => work(context) });
+  const excel = track({
+    run: async (work: (ctx: unknown) => Promise<unknown>) => work(context),
+    createWorkbook: async (base64: string) => void events.push(`createWorkbook ${base64.length}`),
+  });
 
   return {
     excel,

@@ -1,4 +1,5 @@
 import { SheetMissingError, type ExcelGateway, type ReportMeta, type ReportSession } from '../../../addin/excel/gateway';
+import type { ConsolidationSheet } from '../../../addin/sheets/consolidation-layout';
 import { columnIndex, type CellValue, type SheetModel } from '../../../addin/sheets/report-layout';
 import { TABLE_COLUMNS, firstRow, rowsById, type RawReport, type SheetUpdate, type TableKind } from '../../../addin/sheets/sheet-sync';
 
@@ -16,6 +17,11 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 export class MemoryGateway implements ExcelGateway {
   readonly sheets = new Map<string, MemorySheet>();
+  /** The consolidation's sheets as written, by name. */
+  readonly consolidation = new Map<string, ConsolidationSheet>();
+  /** Workbooks opened with openWorkbook (base64); with `canOpenWorkbooks` false the host cannot, as in a plain browser. */
+  readonly openedWorkbooks: string[] = [];
+  canOpenWorkbooks = true;
   private readonly metas = new Map<string, ReportMeta>();
   selected: { sheet: string; table: TableKind; row: number } | null = null;
   runs = 0;
@@ -63,7 +69,24 @@ export class MemoryGateway implements ExcelGateway {
     return true;
   }
 
+  async pullConsolidation(sheets: readonly ConsolidationSheet[]) {
+    this.runs += 1;
+    const replaced = sheets.filter((s) => this.sheets.has(s.name) || this.consolidation.has(s.name)).map((s) => s.name);
+    for (const sheet of sheets) {
+      this.sheets.delete(sheet.name);
+      this.consolidation.set(sheet.name, clone(sheet));
+    }
+    return replaced;
+  }
+
+  async openWorkbook(base64: string) {
+    if (!this.canOpenWorkbooks) return false;
+    this.openedWorkbooks.push(base64);
+    return true;
+  }
+
   // ---- for the test: what a user would type and see ----
+
 
   /** The sheet row of a record, found by its key as the add-in would. */
   rowOf(key: string, table: TableKind, id: number): number {
