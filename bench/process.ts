@@ -20,10 +20,13 @@ const DIST_SERVER = path.join(ROOT, 'dist', 'api', 'server.js');
 
 export type ApiCommand = { command: string; args: string[]; runner: 'node-dist' | 'tsx' };
 
-/** The API from source through tsx: what the tests run, so they test the code as it is now. */
+/**
+ * The API from source through tsx's loader, in one process (the tsx CLI would start the server as
+ * a grandchild that a kill of the CLI leaves running): what the tests run, so they test the code as it is.
+ */
 export const sourceServer: ApiCommand = {
   command: process.execPath,
-  args: [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'api', 'server.ts')],
+  args: ['--import', 'tsx', path.join(ROOT, 'api', 'server.ts')],
   runner: 'tsx',
 };
 

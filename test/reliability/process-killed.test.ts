@@ -43,7 +43,7 @@ describeWithPostgres('API process killed with SIGKILL while a 5,000-row batch is
   test('after a restart the batch is entirely there or entirely absent', async () => {
     let running = await startApi();
     expect((await callJson(running.url, token, 'GET', BIG_PATH)).status).toBe(200);
-    let killedInFlight = false;
+    const answers: (number | 'no answer')[] = [];
     for (const [attempt, delay] of KILL_AFTER_MS.entries()) {
       const before = await storedState(database);
       const value = 2000 + attempt;
@@ -58,11 +58,10 @@ describeWithPostgres('API process killed with SIGKILL while a 5,000-row batch is
       expect((await callJson(running.url, token, 'GET', BIG_PATH)).status).toBe(200);
       const stored = allOrNothing(before, await storedState(database), value);
       if (answer === 200) expect(stored).toBe('all');
-      if (answer === 'no answer') {
-        killedInFlight = true;
-        break;
-      }
+      answers.push(answer);
+      if (answer === 'no answer') break;
     }
-    expect(killedInFlight).toBe(true);
+    // At least one kill must have hit the batch in flight, or the test proved nothing.
+    expect(answers).toContain('no answer');
   }, 300_000);
 });
