@@ -60,7 +60,7 @@ const reportPath = (a: ReportAddress) =>
 export function attachmentName(disposition: string | null, fallback: string): string {
   const extended = disposition?.match(/filename\*=UTF-8''([^;]+)/i)?.[1];
   if (extended) return decodeURIComponent(extended);
-  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? fallback;
+  return disposition?.match(/filename="?([^";]+)"?/i)?.[1] ?? fallback;
 }
 
 export function createApiClient(options: ApiClientOptions): ApiClient {

@@ -1,4 +1,5 @@
-import { ApiClientError, createApiClient } from '../../addin/api-client';
+import { ApiClientError, attachmentName, createApiClient } from '../../addin/api-client';
+import { XLSX_MIME } from '../../api/contract/common';
 import { report } from './support/report-fixture';
 
 const ADDRESS = { organisation: 'sdn-farsta', year: 2022, period: 'T1' as const };
@@ -58,5 +59,17 @@ describe('api client', () => {
     const { client, calls } = clientAnswering(json(200, report(0, 0, { state: 'submitted' })));
     expect((await client.submitReport(ADDRESS)).state).toBe('submitted');
     expect([calls[0]!.init.method, calls[0]!.url.endsWith('/reports/T1/submit')]).toEqual(['POST', true]);
+  });
+
+  test('the workbook: downloaded as bytes under the name Content-Disposition gives; uploaded as xlsx', async () => {
+    const bytes = new Uint8Array([80, 75, 3, 4]);
+    const { client, calls } = clientAnswering(async () => new Response(bytes, { status: 200, headers: { 'Content-Disposition': 'attachment; filename=T1-2022-sdn-farsta.xlsx' } }));
+    expect(await client.downloadWorkbook(ADDRESS)).toEqual({ fileName: 'T1-2022-sdn-farsta.xlsx', bytes });
+    expect(calls[0]!.url.endsWith('/reports/T1/workbook')).toBe(true);
+    expect(attachmentName(`attachment; filename="J?rva.xlsx"; filename*=UTF-8''J%C3%A4rva.xlsx`, 'x')).toBe('Järva.xlsx');
+    expect(attachmentName(null, 'sdn-farsta-T1-2022.xlsx')).toBe('sdn-farsta-T1-2022.xlsx');
+    const upload = clientAnswering(json(200, report(1, 0)));
+    await upload.client.uploadWorkbook(ADDRESS, bytes);
+    expect([upload.calls[0]!.init.method, (upload.calls[0]!.init.headers as Record<string, string>)['Content-Type'], upload.calls[0]!.init.body]).toEqual(['PUT', XLSX_MIME, bytes]);
   });
 });

@@ -3,10 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { loadOrCreateDevKeys } from '../../api/auth/dev-key';
 import { signDevToken } from '../../api/auth/verifier';
 import { loadConfig } from '../../api/config';
+import { XLSX_MIME } from '../../api/contract/common';
+import type { Consolidation } from '../../api/contract/consolidation';
 import type { Report } from '../../api/contract/report';
 import { startServer, type RunningServer } from '../../api/server';
 import type { MemoryGateway } from './support/memory-gateway';
@@ -30,6 +33,7 @@ let page: Page;
 let dataDir: string;
 let anna: string;
 let bo: string;
+let central: string;
 let doubleScript: string;
 
 async function api<T>(token: string, method: string, pathname: string, body?: unknown): Promise<T> {
@@ -83,6 +87,7 @@ beforeAll(async () => {
   const keys = await loadOrCreateDevKeys(dataDir);
   anna = await signDevToken(keys, { sub: 'anna', name: 'Anna Andersson', roles: ['controller'], orgs: ['sdn-farsta'] });
   bo = await signDevToken(keys, { sub: 'bo', name: 'Bo Berg', roles: ['controller'], orgs: ['sdn-farsta'] });
+  central = await signDevToken(keys, { sub: 'cia', name: 'Cia Central', roles: ['central'], orgs: [] });
 
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 360, height: 1100 }, locale: 'sv-SE' });
@@ -90,6 +95,23 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
 });
+
+/** A fresh browser profile (no remembered token) with the double, signed in and set to 2022 T1. */
+async function signedIn(token: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 360, height: 1100 }, locale: 'sv-SE' });
+  await context.route(`${OFFICE_CDN}**`, officeFromNodeModules);
+  page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.addInitScript({ content: doubleScript });
+  await page.goto(`${server.url}/addin/taskpane.html`);
+  await page.fill('#dev-token', token);
+  await page.click('#dev-sign-in button[type=submit]');
+  await page.waitForSelector('#report', { state: 'visible' });
+  await page.fill('#year', '2022');
+  await page.press('#year', 'Tab');
+  await page.selectOption('#period', 'T1');
+  return page;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -213,4 +235,56 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
     row: await onDouble((dbl, t, id) => dbl.rowOf('sdn-farsta/2022/T1', t, id), expected.table, expected.id),
   });
   await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane-submit.png'), fullPage: true });
+});
+
+test('the centre pulls the consolidation into sheets; pulling again replaces them', async () => {
+  await signedIn(central);
+  expect(await page.isVisible('#consolidation')).toBe(true);
+  await page.click('#pull-consolidation');
+  expect(await message()).toMatch(/^Hämtade konsolideringen för Tertialrapport 1 2022 till \d+ blad: \d+ av \d+ organisationer har skickat in\.$/);
+  const fromApi = await api<Consolidation>(central, 'GET', '/years/2022/consolidation/T1');
+  const farsta = fromApi.organisations.find((o) => o.code === 'sdn-farsta')!;
+  const row = await onDouble((dbl) => dbl.consolidation.get('Översikt')!.rows.find((r) => r[0] === 'sdn-farsta'));
+  expect(row!.slice(0, 9)).toEqual(['sdn-farsta', farsta.name, 'Stadsdelsnämnd', 'öppen', null, farsta.counts.helt, farsta.counts.delvis, farsta.counts.ej, farsta.counts.missing]);
+  expect(await onDouble((dbl) => [...dbl.consolidation.keys()])).toEqual(expect.arrayContaining(['Översikt', 'Avvikande bedömningar', 'Lägre ambition än KF', 'Styrsignaler']));
+  fs.mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
+  await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane-central.png'), fullPage: true });
+  await page.click('#pull-consolidation');
+  expect(await message()).toMatch(/ Ersatte \d+ befintliga blad med samma namn: Översikt, /);
+});
+
+test('a controller downloads the workbook into Excel, uploads it unchanged, then with a typo; without Excel it is a file to save', async () => {
+  await signedIn(anna);
+  expect(await page.isVisible('#consolidation')).toBe(false);
+  await page.selectOption('#organisation', 'sdn-farsta');
+  await page.click('#download-workbook');
+  expect(await message()).toBe('Arbetsboken "T1-2022-sdn-farsta.xlsx" är öppnad som en ny arbetsbok. Fyll i de gula cellerna, spara den och ladda upp den här.');
+  const file = Buffer.from(await onDouble((dbl) => dbl.openedWorkbooks[0]!), 'base64');
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  const sheet = workbook.getWorksheet('T1 2022 Farsta')!;
+  expect(sheet).toBeDefined();
+
+  const upload = async (buffer: Buffer) => {
+    await page.setInputFiles('#upload-file', { name: 'T1 2022 Farsta.xlsx', mimeType: XLSX_MIME, buffer });
+    return message();
+  };
+  expect(await upload(file)).toBe('Arbetsboken är uppladdad. Inga värden skilde sig från Tertial, så inget behövde sparas.');
+
+  let header = 0;
+  let forecast = 0;
+  sheet.eachRow((r, n) => r.eachCell((c, col) => {
+    if (!header && c.value === 'Prognos helår') [header, forecast] = [n, col];
+  }));
+  sheet.getCell(header + 2, forecast).value = 'abc';
+  expect(await upload(Buffer.from(await workbook.xlsx.writeBuffer()))).toMatch(/Inget har sparats\. Rätta raderna nedan i arbetsboken/);
+  expect(await page.locator('#upload-errors li').allTextContents()).toEqual([`Rad ${header + 2}, Prognos: inte ett tal. Skriv t.ex. 12,5 eller 1 234,5.`]);
+  await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane-upload.png'), fullPage: true });
+
+  await onDouble((dbl) => void (dbl.canOpenWorkbooks = false));
+  await page.click('#download-workbook');
+  expect(await message()).toMatch(/^Arbetsboken är klar\. Spara den med länken nedan/);
+  expect(await page.textContent('#download-link')).toBe('Spara T1-2022-sdn-farsta.xlsx');
+  expect(await page.getAttribute('#download-link', 'download')).toBe('T1-2022-sdn-farsta.xlsx');
+  expect(await page.isVisible('#upload-errors')).toBe(false);
 });
