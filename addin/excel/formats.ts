@@ -10,6 +10,11 @@ export const PROTECTION: Excel.WorksheetProtectionOptions = {
 /** Excel measures column width in points; the layouts in characters of the default font. */
 export const POINTS_PER_CHARACTER = 5.6;
 
+/** User text stays text: a comment starting with =, +, - or @ is never parsed as a formula. */
+export const TEXT_FORMAT = '@';
+const TEXT_KINDS: ReadonlySet<string> = new Set(['text', 'assessment', 'status', 'error']);
+export const isTextColumn = (kind: string) => TEXT_KINDS.has(kind);
+
 /** Office.js leaves a cell unchanged for null; a cleared cell is ''. */
 export const excelValue = (v: CellValue): string | number => (v === null ? '' : v);
 export const column = <T>(values: readonly T[]): T[][] => values.map((v) => [v]);

@@ -11,7 +11,7 @@ import {
   type TableModel,
 } from '../sheets/report-layout';
 import { INPUT_KEYS, TABLE_COLUMNS, firstRow, rowsById, type RawReport, type SheetUpdate, type TableKind } from '../sheets/sheet-sync';
-import { POINTS_PER_CHARACTER, PROTECTION, addStatusColours, column, excelValue, printLandscape, replaceSheet, styleHeader, writeTitleLines } from './formats';
+import { POINTS_PER_CHARACTER, PROTECTION, TEXT_FORMAT, addStatusColours, column, excelValue, isTextColumn, printLandscape, replaceSheet, styleHeader, writeTitleLines } from './formats';
 import { SheetMissingError, type ExcelGateway, type ReportMeta, type ReportSession } from './gateway';
 import { REQUEST_BUDGET_BYTES, SyncBudget, payloadBytes, rowChunks } from './payload';
 import type { MetaStore } from './settings-store';
@@ -200,6 +200,10 @@ async function writeTable(
   const top = model.headerRow - 1;
   const body = model.rows.length > 0 ? model.rows.map((r) => r.map(excelValue)) : [model.columns.map(() => '')];
   const values = [model.columns.map((c) => c.header), ...body];
+  // Text columns are text before any value lands in them, so user text never becomes a formula.
+  for (const [i, spec] of model.columns.entries()) {
+    if (isTextColumn(spec.kind)) sheet.getRangeByIndexes(top + 1, i, body.length, 1).numberFormat = column(Array(body.length).fill(TEXT_FORMAT));
+  }
   for (const chunk of rowChunks(values, budget.limit)) {
     await budget.queue(chunk.bytes, () => {
       sheet.getRangeByIndexes(top + chunk.start, 0, chunk.rows.length, width).values = chunk.rows;
@@ -239,7 +243,8 @@ function formatColumn(
     cells.format.fill.color = INPUT_FILL;
     if (spec.kind === 'number') {
       cells.dataValidation.rule = { decimal: { operator: 'Between', formula1: -1e15, formula2: 1e15 } };
-      cells.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: 'Inte ett tal', message: 'Skriv ett tal, t.ex. 12,5 eller 1 234,5.' };
+      // A warning, not a stop: in an English Excel "12,5" stays text, and Tertial reads it as 12,5.
+      cells.dataValidation.errorAlert = { showAlert: true, style: 'Warning', title: 'Inte ett tal', message: 'Skriv ett tal, t.ex. 12,5 eller 1 234,5.' };
     }
     if (spec.kind === 'assessment') {
       cells.dataValidation.rule = { list: { inCellDropDown: true, source: ASSESSMENTS.join(',') } };

@@ -1,6 +1,6 @@
 import { isFormula, type ConsolidationSheet, type LayoutCell } from '../sheets/consolidation-layout';
 import { STATUS_COLOURS } from '../sheets/report-layout';
-import { POINTS_PER_CHARACTER, PROTECTION, addStatusColours, column, excelValue, printLandscape, styleHeader, writeTitleLines } from './formats';
+import { POINTS_PER_CHARACTER, PROTECTION, TEXT_FORMAT, addStatusColours, column, excelValue, printLandscape, styleHeader, writeTitleLines } from './formats';
 import { type SyncBudget, payloadBytes, rowChunks } from './payload';
 
 /**
@@ -8,7 +8,6 @@ import { type SyncBudget, payloadBytes, rowChunks } from './payload';
  * queued on the caller's context: values as 2D runs under the request budget, formulas where the
  * layout has them, formats by column, status colours as conditional formats, read-only.
  */
-const TEXT_FORMAT = '@';
 const HEADER_HEIGHT = 30;
 
 /** Text columns are formatted as text before values land: user text such as "=HYPERLINK(…)" or a code like 1.1 stays as typed. */

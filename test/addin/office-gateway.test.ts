@@ -125,6 +125,17 @@ describe('pull into Excel (office-addin-mock)', () => {
     for (const key of ['kfTarget', 'orgTarget', 'outcome', 'forecast'] as const) {
       expect(at('indicators', ind(key)).numberFormat).toEqual(Array(5).fill([NUMBER_FORMAT]));
     }
+    // User text stays text: a comment like "=HYPERLINK(…)" must never become a formula.
+    const textFormatBeforeValues = (table: 'indicators' | 'goals', col: number, rows: number) => {
+      const row = model[table].headerRow;
+      const text = mock.ranges.find((r) => r.sheet === name && r.row === row && r.col === col && r.rows === rows && r.mock.numberFormat !== undefined)!;
+      const values = mock.ranges.find((r) => r.sheet === name && r.row === row - 1 && r.col === 0 && Array.isArray(r.mock.values))!;
+      expect(text.mock.numberFormat).toEqual(Array(rows).fill(['@']));
+      expect(text.at).toBeLessThan(values.at);
+    };
+    for (const key of ['comment', 'title', 'status'] as const) textFormatBeforeValues('indicators', ind(key), 5);
+    for (const key of ['assessment', 'motivation', 'analysis'] as const) textFormatBeforeValues('goals', goalCol(key), 2);
+    expect(at('indicators', ind('outcome')).dataValidation.errorAlert.style).toBe('Warning');
     for (const range of [at('indicators', ind('status')), at('goals', goalCol('suggested'))]) {
       const formats = range.addedConditionalFormats.map((f: any) => ({
         rule: f.cellValue.rule,
