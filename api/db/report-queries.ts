@@ -252,46 +252,122 @@ export interface Actor {
   requestId: string | null;
 }
 
+interface VersionedTable {
+  table: 'indicator_result' | 'goal_assessment';
+  key: 'indicator_id' | 'org_goal_id';
+  entity: 'indicator' | 'goal';
+  /** What the user writes: compared, versioned and kept in the history. */
+  fields: ReadonlyArray<{ column: string; type: 'numeric' | 'text' }>;
+  /** Written along, derived from the fields (a computed status): no history of its own. */
+  derived: ReadonlyArray<{ column: string; type: 'text' }>;
+}
+
+interface VersionedRow {
+  id: number;
+  baseVersion: number;
+  values: Record<string, number | string | null>;
+}
+
+/**
+ * Writes many rows in one statement: arrays through unnest, each row only if its version is
+ * still the base version, and one history row per changed field appended by the same
+ * statement (old values from the statement's snapshot). Returns the rows written, as stored.
+ */
+async function updateVersioned<R>(db: Db, spec: VersionedTable, reportId: number, rows: VersionedRow[], actor: Actor) {
+  const columns = [...spec.fields, ...spec.derived];
+  const key = sql.id(spec.key);
+  const arrays = sql.join([
+    sql`${rows.map((r) => r.id)}::int[]`,
+    sql`${rows.map((r) => r.baseVersion)}::int[]`,
+    ...columns.map((c) => sql`${rows.map((r) => r.values[c.column] ?? null)}::${sql.raw(c.type)}[]`),
+  ]);
+  const names = sql.join([sql.id('id'), sql.id('base_version'), ...columns.map((c) => sql.id(c.column))]);
+  const sets = sql.join(columns.map((c) => sql`${sql.id(c.column)} = v.${sql.id(c.column)}`));
+  const returned = sql.join(spec.fields.map((f) => sql`t.${sql.id(f.column)}`));
+  const changes = sql.join(
+    spec.fields.map(
+      (f) =>
+        sql`(${sql.lit(f.column)}, o.${sql.id(f.column)}::text, u.${sql.id(f.column)}::text, o.${sql.id(f.column)} is distinct from u.${sql.id(f.column)})`,
+    ),
+  );
+  const result = await sql<R>`
+    with v as (select * from unnest(${arrays}) as v(${names})),
+    o as (select t.* from ${sql.table(spec.table)} t join v on t.${key} = v.id where t.report_id = ${reportId}),
+    u as (
+      update ${sql.table(spec.table)} as t set ${sets},
+        version = t.version + 1, changed_by = ${actor.sub}, changed_by_name = ${actor.name}, changed_at = now()
+      from v where t.report_id = ${reportId} and t.${key} = v.id and t.version = v.base_version
+      returning t.${key} as id, ${returned}, t.version, coalesce(t.changed_by_name, t.changed_by) as changed_by, t.changed_at
+    ),
+    h as (
+      insert into change_history (report_id, entity, entity_id, field, old_value, new_value, changed_by, changed_by_name, request_id)
+      select ${reportId}, ${sql.lit(spec.entity)}, u.id, f.field, f.old_value, f.new_value, ${actor.sub}, ${actor.name}, ${actor.requestId}
+      from u join o on o.${key} = u.id
+      cross join lateral (values ${changes}) as f(field, old_value, new_value, changed)
+      where f.changed
+    )
+    select * from u`.execute(db);
+  return result.rows;
+}
+
+const INDICATOR_TABLE: VersionedTable = {
+  table: 'indicator_result',
+  key: 'indicator_id',
+  entity: 'indicator',
+  fields: [
+    { column: 'outcome', type: 'numeric' },
+    { column: 'forecast', type: 'numeric' },
+    { column: 'comment', type: 'text' },
+  ],
+  derived: [{ column: 'status', type: 'text' }],
+};
+
+const GOAL_TABLE: VersionedTable = {
+  table: 'goal_assessment',
+  key: 'org_goal_id',
+  entity: 'goal',
+  fields: [
+    { column: 'assessment', type: 'text' },
+    { column: 'motivation', type: 'text' },
+    { column: 'analysis', type: 'text' },
+  ],
+  derived: [],
+};
+
+interface Stamp {
+  id: number;
+  version: number;
+  changed_by: string | null;
+  changed_at: Date | string | null;
+}
+
 export interface IndicatorValues {
   indicatorId: number;
   baseVersion: number;
   outcome: number | null;
   forecast: number | null;
   comment: string | null;
+  status: Assessment | null;
 }
 
-export type StoredIndicatorValues = Pick<IndicatorResultRow, 'indicatorId' | 'outcome' | 'forecast' | 'comment' | 'version' | 'changedBy' | 'changedAt'>;
+export type StoredIndicatorValues = Pick<IndicatorResultRow, 'indicatorId' | 'outcome' | 'forecast' | 'comment' | 'status' | 'version' | 'changedBy' | 'changedAt'>;
 
-/**
- * Writes many rows in one statement (arrays through unnest), each only if its version is still
- * the base version; returns the rows actually written, as stored, so the caller need not re-read them.
- */
 export async function updateIndicatorValues(db: Db, reportId: number, rows: IndicatorValues[], actor: Actor): Promise<StoredIndicatorValues[]> {
   if (rows.length === 0) return [];
-  const result = await sql<{
-    indicator_id: number;
-    outcome: string | null;
-    forecast: string | null;
-    comment: string | null;
-    version: number;
-    changed_by: string | null;
-    changed_at: Date | string | null;
-  }>`
-    update indicator_result as r set
-      outcome = v.outcome, forecast = v.forecast, comment = v.comment,
-      version = r.version + 1, changed_by = ${actor.sub}, changed_by_name = ${actor.name}, changed_at = now()
-    from unnest(
-      ${rows.map((r) => r.indicatorId)}::int[], ${rows.map((r) => r.baseVersion)}::int[],
-      ${rows.map((r) => r.outcome)}::numeric[], ${rows.map((r) => r.forecast)}::numeric[], ${rows.map((r) => r.comment)}::text[]
-    ) as v(indicator_id, base_version, outcome, forecast, comment)
-    where r.report_id = ${reportId} and r.indicator_id = v.indicator_id and r.version = v.base_version
-    returning r.indicator_id, r.outcome, r.forecast, r.comment, r.version,
-      coalesce(r.changed_by_name, r.changed_by) as changed_by, r.changed_at`.execute(db);
-  return result.rows.map((r) => ({
-    indicatorId: r.indicator_id,
+  const written = await updateVersioned<Stamp & { outcome: string | null; forecast: string | null; comment: string | null }>(
+    db,
+    INDICATOR_TABLE,
+    reportId,
+    rows.map(({ indicatorId, baseVersion, ...values }) => ({ id: indicatorId, baseVersion, values })),
+    actor,
+  );
+  const statusOf = new Map(rows.map((r) => [r.indicatorId, r.status]));
+  return written.map((r) => ({
+    indicatorId: r.id,
     outcome: num(r.outcome),
     forecast: num(r.forecast),
     comment: r.comment,
+    status: statusOf.get(r.id) ?? null,
     version: r.version,
     changedBy: r.changed_by,
     changedAt: iso(r.changed_at),
@@ -310,27 +386,15 @@ export type StoredGoalValues = Pick<GoalAssessmentRow, 'goalId' | 'assessment' |
 
 export async function updateGoalValues(db: Db, reportId: number, rows: GoalValues[], actor: Actor): Promise<StoredGoalValues[]> {
   if (rows.length === 0) return [];
-  const result = await sql<{
-    org_goal_id: number;
-    assessment: Assessment | null;
-    motivation: string | null;
-    analysis: string | null;
-    version: number;
-    changed_by: string | null;
-    changed_at: Date | string | null;
-  }>`
-    update goal_assessment as a set
-      assessment = v.assessment, motivation = v.motivation, analysis = v.analysis,
-      version = a.version + 1, changed_by = ${actor.sub}, changed_by_name = ${actor.name}, changed_at = now()
-    from unnest(
-      ${rows.map((r) => r.goalId)}::int[], ${rows.map((r) => r.baseVersion)}::int[],
-      ${rows.map((r) => r.assessment)}::text[], ${rows.map((r) => r.motivation)}::text[], ${rows.map((r) => r.analysis)}::text[]
-    ) as v(goal_id, base_version, assessment, motivation, analysis)
-    where a.report_id = ${reportId} and a.org_goal_id = v.goal_id and a.version = v.base_version
-    returning a.org_goal_id, a.assessment, a.motivation, a.analysis, a.version,
-      coalesce(a.changed_by_name, a.changed_by) as changed_by, a.changed_at`.execute(db);
-  return result.rows.map((r) => ({
-    goalId: r.org_goal_id,
+  const written = await updateVersioned<Stamp & { assessment: Assessment | null; motivation: string | null; analysis: string | null }>(
+    db,
+    GOAL_TABLE,
+    reportId,
+    rows.map(({ goalId, baseVersion, ...values }) => ({ id: goalId, baseVersion, values })),
+    actor,
+  );
+  return written.map((r) => ({
+    goalId: r.id,
     assessment: r.assessment,
     motivation: r.motivation,
     analysis: r.analysis,

@@ -68,8 +68,3 @@ export function planRowWrites<K extends string>(
   }
   return plan;
 }
-
-/** How a value is kept in the change history. */
-export function historyText(value: FieldValue): string | null {
-  return value === null ? null : String(value);
-}

@@ -5,7 +5,7 @@ import { problemMessage } from '../contract/messages';
 import type { Report } from '../contract/report';
 import type { ReportWrite } from '../contract/report-write';
 import { statusOf, suggestionFor } from '../domain/report-status';
-import { historyText, planRowWrites, type StoredRow } from '../domain/row-writes';
+import { planRowWrites, type StoredRow } from '../domain/row-writes';
 import type { Assessment, PeriodCode } from '../domain/rules';
 import { ApiError, notFound, validationFailed } from '../errors';
 import {
@@ -241,6 +241,8 @@ export async function writeReport(db: Db, address: ReportAddress, body: ReportWr
         outcome: c.next.outcome as number | null,
         forecast: c.next.forecast as number | null,
         comment: c.next.comment as string | null,
+        // The status is written with the values, so the recompute below finds these rows current.
+        status: statusOf(scope.period, { ...indicatorById.get(c.id)!, outcome: c.next.outcome as number | null, forecast: c.next.forecast as number | null }),
       })),
       actor,
     );
@@ -270,20 +272,6 @@ export async function writeReport(db: Db, address: ReportAddress, body: ReportWr
       actor,
     );
     if (writtenGoals.length !== goalPlan.changes.length) throw new Error('goal rows changed under the report lock');
-
-    await appendHistory(
-      trx,
-      reportId,
-      [
-        ...indicatorPlan.changes.flatMap((c) =>
-          c.changes.map((f) => ({ entity: 'indicator' as const, entityId: c.id, field: f.field, oldValue: historyText(f.old), newValue: historyText(f.new) })),
-        ),
-        ...goalPlan.changes.flatMap((c) =>
-          c.changes.map((f) => ({ entity: 'goal' as const, entityId: c.id, field: f.field, oldValue: historyText(f.old), newValue: historyText(f.new) })),
-        ),
-      ],
-      actor,
-    );
 
     const report = toReport(scope, head, recomputed.indicators, withWritten(recomputed.goals, 'goalId', writtenGoals));
     if (options.idempotencyKey) await saveIdempotentResponse(trx, actor.sub, options.idempotencyKey, requestHash, 200, report);
