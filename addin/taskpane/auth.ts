@@ -1,23 +1,27 @@
 import { createNestablePublicClientApplication } from '@azure/msal-browser';
+import { SignInConfigSchema, type SignInConfig } from '../../api/contract/common';
 
 /**
- * Sign-in. Production: nested app authentication (NAA) through Office's own Microsoft Entra
- * sign-in, for a token to the API's scope. Set the app registration here when deploying; while
- * it is empty the pane offers only the development token (the API in development mode).
+ * Sign-in. The API says how (GET /api/v1/auth-config): in production nested app authentication
+ * (NAA) through Office's own Microsoft Entra sign-in, for a token to the API's scope; in
+ * development a pasted token from `npm run token`.
  */
-export const NAA_CONFIG = {
-  clientId: '',
-  authority: 'https://login.microsoftonline.com/organizations',
-  /** e.g. api://<API app id>/access_as_user — the audience the API's AUTH_AUDIENCE accepts. */
-  scopes: [] as string[],
-};
+export async function fetchSignInConfig(baseUrl = ''): Promise<SignInConfig> {
+  try {
+    const response = await fetch(`${baseUrl}/api/v1/auth-config`);
+    const parsed = SignInConfigSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : { mode: 'unconfigured' };
+  } catch {
+    return { mode: 'unconfigured' };
+  }
+}
 
-export const naaConfigured = () => NAA_CONFIG.clientId !== '' && NAA_CONFIG.scopes.length > 0;
+type EntraSignIn = Extract<SignInConfig, { mode: 'entra' }>;
 
 /** Signs in with NAA and returns a token provider (MSAL caches and renews; a popup only when it must). */
-export async function naaTokenProvider(): Promise<() => Promise<string>> {
-  const pca = await createNestablePublicClientApplication({ auth: { clientId: NAA_CONFIG.clientId, authority: NAA_CONFIG.authority } });
-  const request = { scopes: NAA_CONFIG.scopes };
+export async function naaTokenProvider(config: EntraSignIn): Promise<() => Promise<string>> {
+  const pca = await createNestablePublicClientApplication({ auth: { clientId: config.clientId, authority: config.authority } });
+  const request = { scopes: config.scopes };
   const acquire = async () => {
     try {
       return (await pca.acquireTokenSilent(request)).accessToken;

@@ -3,7 +3,7 @@ import { createApiClient } from '../api-client';
 import type { ExcelGateway } from '../excel/gateway';
 import { createOfficeGateway } from '../excel/office-gateway';
 import { settingsStore } from '../excel/settings-store';
-import { devTokenStore, naaConfigured, naaTokenProvider } from './auth';
+import { devTokenStore, fetchSignInConfig, naaTokenProvider } from './auth';
 import { PaneController, type Selection } from './controller';
 import { bindView } from './view';
 
@@ -76,25 +76,30 @@ async function start() {
     if (await controller.signIn(async () => token)) devTokenStore.set(token);
     else devTokenStore.clear();
   };
+  const signIn = await fetchSignInConfig();
   const naaButton = document.getElementById('naa-sign-in') as HTMLButtonElement;
-  naaButton.hidden = !naaConfigured();
+  const devForm = document.getElementById('dev-sign-in') as HTMLFormElement;
+  naaButton.hidden = signIn.mode !== 'entra';
+  devForm.hidden = signIn.mode !== 'development';
+  if (signIn.mode === 'unconfigured') alertMessage('Inloggningen är inte inställd på servern. Kontakta förvaltningen av Tertial.');
   naaButton.onclick = async () => {
+    if (signIn.mode !== 'entra') return;
     try {
-      await controller.signIn(await naaTokenProvider());
+      await controller.signIn(await naaTokenProvider(signIn));
     } catch (e) {
       controller.signOut();
       alertMessage(`Inloggningen misslyckades: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
   const tokenInput = document.getElementById('dev-token') as HTMLTextAreaElement;
-  (document.getElementById('dev-sign-in') as HTMLFormElement).onsubmit = (e) => {
+  devForm.onsubmit = (e) => {
     e.preventDefault();
     const token = tokenInput.value.trim();
     tokenInput.value = '';
     if (token) void signInWithDevToken(token);
   };
   const remembered = devTokenStore.get();
-  if (remembered) await signInWithDevToken(remembered);
+  if (remembered && signIn.mode === 'development') await signInWithDevToken(remembered);
 }
 
 function alertMessage(text: string) {
