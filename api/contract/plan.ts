@@ -162,6 +162,8 @@ export const SetTargetsRequestSchema = z
           .object({
             indicatorId: z.number().int().positive(),
             annualTarget: z.union([z.number(), z.string(), z.null()]),
+            /** The nämnd årsmål the client read (null: none). When given and another user has changed it since: 409. */
+            baseAnnualTarget: z.union([z.number(), z.string(), z.null()]).optional(),
           })
           .strict(),
       )

@@ -4,8 +4,9 @@ import { problemMessage } from '../contract/messages';
 import type { KfPlan, OrgPlan, SetTargetsRequest } from '../contract/plan';
 import { byCode } from '../domain/codes';
 import { parseSwedishNumber } from '../domain/numbers';
+import { sameValue } from '../domain/row-writes';
 import { isBelowKfAmbition, type PeriodCode } from '../domain/rules';
-import { notFound, validationFailed } from '../errors';
+import { ApiError, notFound, validationFailed } from '../errors';
 import { num, type Actor } from '../db/report-queries';
 import type { Database } from '../db/schema';
 import { recomputeReport } from './report-service';
@@ -164,19 +165,43 @@ export async function setOrgTargets(db: Db, year: number, organisationCode: stri
     ).map((r) => r.id),
   );
   const details: ErrorDetail[] = [];
-  const targets: { indicatorId: number; value: number | null }[] = [];
+  const targets: { index: number; indicatorId: number; value: number | null; base?: number | null }[] = [];
   body.targets.forEach((t, index) => {
     const parsed = parseSwedishNumber(t.annualTarget);
+    const base = t.baseAnnualTarget === undefined ? undefined : parseSwedishNumber(t.baseAnnualTarget);
     if (!assigned.has(t.indicatorId)) {
       details.push({ index, indicatorId: t.indicatorId, field: 'indicatorId', code: 'UNKNOWN_INDICATOR', message: problemMessage('UNKNOWN_INDICATOR') });
-    } else if (!parsed.ok) {
-      details.push({ index, indicatorId: t.indicatorId, field: 'annualTarget', code: 'NOT_A_NUMBER', message: problemMessage('NOT_A_NUMBER', 'annualTarget') });
-    } else targets.push({ indicatorId: t.indicatorId, value: parsed.value });
+    } else if (!parsed.ok || (base && !base.ok)) {
+      const field = parsed.ok ? 'baseAnnualTarget' : 'annualTarget';
+      details.push({ index, indicatorId: t.indicatorId, field, code: 'NOT_A_NUMBER', message: problemMessage('NOT_A_NUMBER', 'annualTarget') });
+    } else targets.push({ index, indicatorId: t.indicatorId, value: parsed.value, ...(base?.ok ? { base: base.value } : {}) });
   });
   if (details.length > 0) throw validationFailed(details);
 
   await db.transaction().execute(async (trx) => {
-    for (const t of targets) {
+    const current = new Map(
+      (
+        await trx
+          .selectFrom('org_indicator')
+          .select(['indicator_id', 'annual_target', 'changed_by', 'changed_at'])
+          .where('organisation_code', '=', organisationCode)
+          .where('indicator_id', 'in', targets.length > 0 ? targets.map((t) => t.indicatorId) : [0])
+          .forUpdate()
+          .execute()
+      ).map((r) => [r.indicator_id, { annualTarget: num(r.annual_target), changedBy: r.changed_by, changedAt: r.changed_at ? new Date(r.changed_at).toISOString() : null }]),
+    );
+    const stale = targets
+      .filter((t) => t.base !== undefined && !sameValue(t.base, current.get(t.indicatorId)!.annualTarget))
+      .map((t) => ({
+        index: t.index,
+        indicatorId: t.indicatorId,
+        field: 'annualTarget',
+        code: 'STALE',
+        message: `Årsmålet har ändrats av ${current.get(t.indicatorId)!.changedBy ?? 'någon annan'} sedan du läste det.`,
+        current: current.get(t.indicatorId)!,
+      }));
+    if (stale.length > 0) throw new ApiError('CONFLICT', `${stale.length} årsmål har ändrats av någon annan. Inget har sparats.`, stale);
+    for (const t of targets.filter((t) => !sameValue(t.value, current.get(t.indicatorId)!.annualTarget))) {
       await trx
         .updateTable('org_indicator')
         .set({ annual_target: t.value, changed_by: actor.name, changed_at: sql<Date>`now()` })

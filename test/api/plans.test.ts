@@ -63,6 +63,30 @@ describe(`plans and årsmål on ${testDatabaseKind}`, () => {
     expect(after.indicators.find((i) => i.code === '3.2.1')).toMatchObject({ annualTarget: 7.5, status: 'helt', version: 1 });
   });
 
+  test('årsmål written on a stale base are a 409, and nothing is written', async () => {
+    const plan = (await as(jarva).get('/api/v1/years/2022/organisations/sdn-jarva/plan')).body as OrgPlan;
+    const sick = plan.indicators.find((i) => i.code === '3.2.1')!;
+    const other = plan.indicators.find((i) => i.code === '3.1.1')!;
+    const colleague = await api.token('controller', ['sdn-jarva'], 'cecilia', 'Cecilia Controller');
+    const theirs = await as(colleague).put('/api/v1/years/2022/organisations/sdn-jarva/targets', { targets: [{ indicatorId: sick.id, annualTarget: 7, baseAnnualTarget: sick.orgTarget }] });
+    expect(theirs.status).toBe(200);
+    const snapshot = await databaseSnapshot(api.database.db);
+    const mine = await as(jarva).put('/api/v1/years/2022/organisations/sdn-jarva/targets', {
+      targets: [
+        { indicatorId: other.id, annualTarget: '99,5', baseAnnualTarget: null },
+        { indicatorId: sick.id, annualTarget: '6,8', baseAnnualTarget: sick.orgTarget },
+      ],
+    });
+    expect(mine.status).toBe(409);
+    expect(mine.body.error.details).toEqual([
+      expect.objectContaining({ index: 1, indicatorId: sick.id, code: 'STALE', current: expect.objectContaining({ annualTarget: 7, changedBy: 'Cecilia Controller' }) }),
+    ]);
+    expect(await databaseSnapshot(api.database.db)).toBe(snapshot);
+    const again = await as(jarva).put('/api/v1/years/2022/organisations/sdn-jarva/targets', { targets: [{ indicatorId: sick.id, annualTarget: '6,8', baseAnnualTarget: 7 }] });
+    expect(again.status).toBe(200);
+    expect((again.body as OrgPlan).indicators.find((i) => i.code === '3.2.1')!.orgTarget).toBe(6.8);
+  });
+
   test('bad årsmål: every problem named, nothing written', async () => {
     const snapshot = await databaseSnapshot(api.database.db);
     const res = await as(jarva).put('/api/v1/years/2022/organisations/sdn-jarva/targets', {
