@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import { detailsToSheetRows } from '../../addin/sheets/read-report-sheet';
 import type { ErrorDetail } from '../contract/common';
-import type { Report } from '../contract/report';
 import { parseReportWrite } from '../contract/report-write';
 import type { Actor } from '../db/report-queries';
 import type { Database } from '../db/schema';
 import { ApiError, validationFailed } from '../errors';
-import { writeReport, type ReportAddress } from '../services/report-service';
+import { writeReport, type ReportAddress, type WriteOptions, type WriteOutcome } from '../services/report-service';
 import { loadWorkbook, readReportWorkbook, type WorkbookWrites } from './read-report-workbook';
 
 /** Row details of the API (section + index) named by the sheet rows the user typed in. */
@@ -19,7 +18,13 @@ function onSheetRows(details: readonly ErrorDetail[], sent: WorkbookWrites): Err
  * the body, the same service (all or nothing, versions, motivations, period state), with
  * every error pointing at sheet rows.
  */
-export async function importReportWorkbook(db: Kysely<Database>, address: ReportAddress, file: Buffer, actor: Actor): Promise<Report> {
+export async function importReportWorkbook(
+  db: Kysely<Database>,
+  address: ReportAddress,
+  file: Buffer,
+  actor: Actor,
+  options: WriteOptions = {},
+): Promise<WriteOutcome> {
   const sent = readReportWorkbook(await loadWorkbook(file), address);
   const parsed = parseReportWrite({ indicators: sent.indicators.map((p) => p.write), goals: sent.goals.map((p) => p.write) });
   if (!parsed.ok) {
@@ -27,7 +32,7 @@ export async function importReportWorkbook(db: Kysely<Database>, address: Report
     throw validationFailed(onSheetRows(parsed.details, sent));
   }
   try {
-    return (await writeReport(db, address, parsed.value, actor)).report;
+    return await writeReport(db, address, parsed.value, actor, options);
   } catch (e) {
     if (e instanceof ApiError && e.details) throw new ApiError(e.code, e.message, onSheetRows(e.details, sent));
     throw e;

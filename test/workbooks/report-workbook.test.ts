@@ -163,6 +163,20 @@ describe('uploading a filled workbook', () => {
     expect(await farstaReport()).toEqual(before);
   });
 
+  test('an upload retried with the same Idempotency-Key replays the first answer', async () => {
+    const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
+    sheetOf(workbook).getCell(ROW_121, col('comment')).value = 'Enkäten kommer i maj';
+    const file = await xlsxOf(workbook);
+    const first = await upload(api, farstaController, workbookPath('sdn-farsta'), file).set('Idempotency-Key', 'upload-1');
+    expect(first.status).toBe(200);
+    const after = await farstaReport();
+    const retry = await upload(api, farstaController, workbookPath('sdn-farsta'), file).set('Idempotency-Key', 'upload-1');
+    expect(retry.status).toBe(200);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await farstaReport()).toEqual(after);
+  });
+
   test('"abc" in a number cell: 422 naming the sheet row and column, nothing written', async () => {
     const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
     sheetOf(workbook).getCell(ROW_121, col('forecast')).value = 'abc';

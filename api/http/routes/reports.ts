@@ -25,7 +25,7 @@ export function reportAddress(req: Request, res: Response): ReportAddress {
   return { year: pathYear(req.params.year), organisation, period: pathPeriod(req.params.period) };
 }
 
-function idempotencyKey(req: Request): string | undefined {
+export function idempotencyKey(req: Request): string | undefined {
   const key = req.get('Idempotency-Key');
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,200}$/.test(key)) {

@@ -5,7 +5,7 @@ import { importReportWorkbook } from '../../workbooks/import-report-workbook';
 import { reportWorkbook } from '../../workbooks/report-workbook';
 import { XLSX_MIME } from '../../workbooks/xlsx-format';
 import { actorOf, type AppContext } from '../context';
-import { reportAddress } from './reports';
+import { idempotencyKey, reportAddress } from './reports';
 
 export const WORKBOOK_BODY_LIMIT = '10mb';
 const WORKBOOK = '/years/:year/organisations/:org/reports/:period/workbook';
@@ -40,7 +40,9 @@ export function workbookRouter({ db }: AppContext): Router {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
       throw new ApiError('MALFORMED', `Skicka den ifyllda arbetsboken som ${XLSX_MIME}.`);
     }
-    res.json(await importReportWorkbook(db, reportAddress(req, res), req.body, actorOf(res)));
+    const outcome = await importReportWorkbook(db, reportAddress(req, res), req.body, actorOf(res), { idempotencyKey: idempotencyKey(req) });
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.json(outcome.report);
   });
 
   return router;
