@@ -1,5 +1,6 @@
 import type { Report, ReportGoal, ReportIndicator } from '../../api/contract/report';
 import type { PeriodCode } from '../../api/contract/common';
+import { DEFAULT_PARTIAL_THRESHOLD_PERCENT } from '../../api/domain/rules';
 import { safeSheetName } from './a1';
 
 /**
@@ -159,7 +160,7 @@ export const TITLE_ROWS = 5;
 export const GOAL_CAPTION = 'Mål och bedömningar';
 
 export function reportToSheet(report: Report, pulledAt: Date): SheetModel {
-  const threshold = report.indicators[0]?.partialThresholdPercent ?? 80;
+  const threshold = report.indicators[0]?.partialThresholdPercent ?? DEFAULT_PARTIAL_THRESHOLD_PERCENT;
   const titleRows = [
     `${PERIOD_NAMES[report.period]} ${report.year} – ${report.organisation.name}`,
     `Hämtad ${pulledAt.toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' })} · Rapportens läge: ${stateText(report.state)}${report.deadline ? ` · Sista dag: ${report.deadline.slice(0, 10)}` : ''}`,

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { PlanDocument } from '../contract/plan';
+import { DEFAULT_PARTIAL_THRESHOLD_PERCENT } from '../domain/rules';
 import type { Database } from './schema';
 
 export interface ImportSummary {
@@ -54,7 +55,7 @@ async function importInTransaction(trx: Transaction<Database>, doc: PlanDocument
 
   await trx
     .insertInto('budget_year')
-    .values({ year, partial_threshold_percent: doc.assessmentDefaults?.partialThresholdPercent ?? 80 })
+    .values({ year, partial_threshold_percent: doc.assessmentDefaults?.partialThresholdPercent ?? DEFAULT_PARTIAL_THRESHOLD_PERCENT })
     .onConflict((oc) =>
       doc.assessmentDefaults
         ? oc.column('year').doUpdateSet({ partial_threshold_percent: doc.assessmentDefaults.partialThresholdPercent })

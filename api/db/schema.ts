@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** PostgreSQL `numeric` comes back as a string from both drivers; written as number or string. */
 export type Numeric = ColumnType<string, number | string, number | string>;
@@ -161,6 +161,3 @@ export interface Database {
   change_history: ChangeHistoryTable;
   idempotency_key: IdempotencyKeyTable;
 }
-
-export type IndicatorRow = Selectable<IndicatorTable>;
-export type NewIndicator = Insertable<IndicatorTable>;
