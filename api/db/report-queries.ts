@@ -51,13 +51,7 @@ export async function ensureReport(db: Db, scope: ReportScope): Promise<number> 
     .values({ year, period, organisation_code: org })
     .onConflict((oc) => oc.columns(['year', 'period', 'organisation_code']).doNothing())
     .execute();
-  const { id } = await db
-    .selectFrom('report')
-    .select('id')
-    .where('year', '=', year)
-    .where('period', '=', period)
-    .where('organisation_code', '=', org)
-    .executeTakeFirstOrThrow();
+  const id = (await findReportId(db, scope))!;
   await db
     .insertInto('indicator_result')
     .columns(['report_id', 'indicator_id'])
@@ -84,6 +78,17 @@ export async function ensureReport(db: Db, scope: ReportScope): Promise<number> 
     .onConflict((oc) => oc.columns(['report_id', 'org_goal_id']).doNothing())
     .execute();
   return id;
+}
+
+export async function findReportId(db: Db, scope: ReportScope): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('report')
+    .select('id')
+    .where('year', '=', scope.year)
+    .where('period', '=', scope.period)
+    .where('organisation_code', '=', scope.organisation.code)
+    .executeTakeFirst();
+  return row?.id;
 }
 
 export interface ReportHead {

@@ -23,14 +23,14 @@ const count = (c: StatusCounts, status: Assessment | null) => {
 
 /** The city-wide picture for one period, from five set-based queries (none per organisation). */
 export async function consolidate(db: Db, year: number, period: PeriodCode): Promise<Consolidation> {
-  const p = await db.selectFrom('period').select('state').where('year', '=', year).where('code', '=', period).executeTakeFirst();
-  if (!p) throw notFound(`Perioden ${period} för år ${year}`);
-  const [orgs, grid, structure, deviations] = await Promise.all([
+  const [p, orgs, grid, structure, deviations] = await Promise.all([
+    db.selectFrom('period').select('state').where('year', '=', year).where('code', '=', period).executeTakeFirst(),
     organisationStates(db, year, period),
     resultGrid(db, year, period),
     kfStructure(db, year),
     deviatingAssessments(db, year, period),
   ]);
+  if (!p) throw notFound(`Perioden ${period} för år ${year}`);
 
   const orgCounts = new Map(orgs.map((o) => [o.code, emptyCounts()]));
   const byIndicator = new Map<number, typeof grid>();

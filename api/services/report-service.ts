@@ -11,6 +11,7 @@ import { ApiError, notFound, validationFailed } from '../errors';
 import {
   appendHistory,
   ensureReport,
+  findReportId,
   findIdempotentResponse,
   findReportScope,
   loadGoalAssessments,
@@ -183,7 +184,8 @@ export interface WriteOutcome {
  */
 export async function writeReport(db: Db, address: ReportAddress, body: ReportWrite, actor: Actor, options: WriteOptions = {}): Promise<WriteOutcome> {
   const scope = await scopeOf(db, address);
-  const reportId = await ensureReport(db, scope);
+  // The rows a client writes come from a read, which created them; only a first write creates the report.
+  const reportId = (await findReportId(db, scope)) ?? (await ensureReport(db, scope));
   const requestHash = createHash('sha256')
     .update(JSON.stringify({ address, body }))
     .digest('hex');
