@@ -24,10 +24,15 @@ const EnvSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Seed the demo data into an empty database (default on). */
     TERTIAL_SEED_DEMO: z.enum(['true', 'false']).default('true'),
+    NODE_ENV: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     const auth = [env.AUTH_JWKS_URL, env.AUTH_ISSUER, env.AUTH_AUDIENCE];
     const set = auth.filter((v) => v !== undefined).length;
+    if (set === 0 && env.NODE_ENV === 'production') {
+      // Development auth trusts a key file in the data directory: never by accident in production.
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'NODE_ENV=production needs AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE' });
+    }
     if (set !== 0 && set !== 3) {
       for (const key of ['AUTH_JWKS_URL', 'AUTH_ISSUER', 'AUTH_AUDIENCE'] as const) {
         if (env[key] === undefined) {

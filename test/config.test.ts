@@ -44,6 +44,7 @@ describe('configuration', () => {
     [{ AUTH_ISSUER: 'https://issuer' }, 'AUTH_JWKS_URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ AUTH_CLIENT_ID: 'abc' }, 'AUTH_SCOPE'],
+    [{ NODE_ENV: 'production' }, 'AUTH_JWKS_URL'],
   ])('%p stops the start naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {
