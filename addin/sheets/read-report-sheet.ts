@@ -201,15 +201,6 @@ export function changedGoalWrites(rows: SheetGoalRow[], snapshot: Snapshot): { w
   return { writes, problems };
 }
 
-/** Every row as a write on the version in its hidden column (the offline workbook has no snapshot). */
-export function allIndicatorWrites(rows: SheetIndicatorRow[]): PendingWrite<IndicatorWrite>[] {
-  return rows.map((r) => ({ row: r.row, write: { indicatorId: r.indicatorId, baseVersion: r.version, outcome: r.outcome, forecast: r.forecast, comment: r.comment } }));
-}
-
-export function allGoalWrites(rows: SheetGoalRow[]): PendingWrite<GoalWrite>[] {
-  return rows.map((r) => ({ row: r.row, write: { goalId: r.goalId, baseVersion: r.version, assessment: r.assessment, motivation: r.motivation, analysis: r.analysis } }));
-}
-
 export function snapshotOf(report: { indicators: Array<{ indicatorId: number; version: number; outcome: number | null; forecast: number | null; comment: string | null }>; goals: Array<{ goalId: number; version: number; assessment: string | null; motivation: string | null; analysis: string | null }> }): Snapshot {
   return {
     indicators: Object.fromEntries(report.indicators.map((i) => [String(i.indicatorId), { version: i.version, outcome: i.outcome, forecast: i.forecast, comment: i.comment }])),

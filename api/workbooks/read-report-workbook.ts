@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import {
-  allGoalWrites,
-  allIndicatorWrites,
+  changedGoalWrites,
+  changedIndicatorWrites,
   headerProblems,
   readGoalRows,
   readIndicatorRows,
@@ -66,7 +66,8 @@ function changedKeys<R extends { row: number }>(rows: R[], keyOf: (r: R) => numb
 }
 
 /**
- * The writes an uploaded workbook asks for: every row on the version in its hidden column.
+ * The writes an uploaded workbook asks for: the rows changed since the download (compared with
+ * the snapshot in its identification), on the versions downloaded.
  * Refused (422, nothing written) when it was made for another report, its identity or keys
  * were changed, its columns moved, or a cell cannot be read; every problem at once.
  */
@@ -94,5 +95,11 @@ export function readReportWorkbook(workbook: ExcelJS.Workbook, address: ReportAd
     ...changedKeys(goals.rows, (r) => r.goalId, identity.goalKeys, identity.goalHeaderRow),
   ].sort((a, b) => a.row - b.row);
   if (problems.length > 0) throw validationFailed(problems);
-  return { indicators: allIndicatorWrites(indicators.rows), goals: allGoalWrites(goals.rows) };
+  // Only what the user changed since the download, on the versions downloaded: a colleague's
+  // change to another row meanwhile is no conflict; a change to the same row is a 409.
+  const indicatorWrites = changedIndicatorWrites(indicators.rows, identity.snapshot);
+  const goalWrites = changedGoalWrites(goals.rows, identity.snapshot);
+  const unknown = [...indicatorWrites.problems, ...goalWrites.problems];
+  if (unknown.length > 0) throw validationFailed(unknown);
+  return { indicators: indicatorWrites.writes, goals: goalWrites.writes };
 }

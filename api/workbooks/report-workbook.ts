@@ -12,6 +12,7 @@ import {
 } from '../../addin/sheets/report-layout';
 import { rangeRef } from '../../addin/sheets/a1';
 import { TEXT_LIMITS, type Report } from '../contract/report';
+import { snapshotOf } from '../../addin/sheets/read-report-sheet';
 import { writeIdentity } from './workbook-identity';
 import {
   addStatusColours,
@@ -167,6 +168,7 @@ export async function reportWorkbook(report: Report, generatedAt: Date): Promise
     goalHeaderRow: model.goals.headerRow,
     indicatorKeys: report.indicators.map((i) => i.indicatorId),
     goalKeys: report.goals.map((g) => g.goalId),
+    snapshot: snapshotOf(report),
   });
   return { buffer: await xlsxBuffer(workbook), fileName: `${report.period}-${report.year}-${report.organisation.code}.xlsx` };
 }

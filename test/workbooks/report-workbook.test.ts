@@ -252,13 +252,22 @@ describe('uploading a filled workbook', () => {
     expect(error.details).toEqual([expect.objectContaining({ row: 7, code: 'LAYOUT_CHANGED' })]);
   });
 
-  test('a stale workbook after someone else changed a row: 409 on that row', async () => {
+  test('a stale workbook: a colleague’s change to another row is kept, a change to the same row is a 409 on that row', async () => {
     const stale = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
     const current = await farstaReport();
     const i111 = current.indicators.find((i) => i.code === '1.1.1')!;
     await putJson(api, central, reportPath('sdn-farsta'), { indicators: [{ indicatorId: i111.indicatorId, baseVersion: i111.version, outcome: 2.2 }] });
 
+    // I only touched 1.2.1: my change is written, the colleague's 2,2 on 1.1.1 stays.
     sheetOf(stale).getCell(ROW_121, col('comment')).value = 'Enkäten kommer i oktober.';
+    const mine = await upload(api, farstaController, workbookPath('sdn-farsta'), await xlsxOf(stale));
+    expect(mine.status).toBe(200);
+    const after = await farstaReport();
+    expect(after.indicators.find((i) => i.code === '1.2.1')!.comment).toBe('Enkäten kommer i oktober.');
+    expect(after.indicators.find((i) => i.code === '1.1.1')!).toMatchObject({ outcome: 2.2, version: i111.version + 1 });
+
+    // I also changed 1.1.1, which the colleague changed after my download: 409 on that row, nothing written.
+    sheetOf(stale).getCell(ROW_111, col('outcome')).value = 2.3;
     const error = await expectRefused(await xlsxOf(stale), 409, 'CONFLICT');
     expect(error.details).toEqual([expect.objectContaining({ row: ROW_111, code: 'STALE', indicatorId: i111.indicatorId })]);
     expect(error.details![0]!.message).toMatch(/^Rad 8, Raden har ändrats av Stadsledningskontoret/);
