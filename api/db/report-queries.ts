@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { byCode } from '../domain/codes';
-import type { Assessment, PeriodCode } from '../domain/rules';
+import { targetsInForce, type Assessment, type PeriodCode } from '../domain/rules';
 import type { Database, Direction, Frequency, OrganisationKind } from './schema';
 
 type Db = Kysely<Database>;
@@ -179,34 +179,28 @@ export async function loadIndicatorResults(db: Db, reportId: number): Promise<In
     .where('r.report_id', '=', reportId)
     .execute();
   return rows
-    .map((r) => {
-      const kfTarget = num(r.kf_annual_target);
-      const orgTarget = num(r.org_target);
-      return {
-        indicatorId: r.indicatorId,
-        code: r.code,
-        title: r.title,
-        unit: r.unit,
-        direction: r.direction,
-        tolerance: num(r.tolerance),
-        frequency: r.frequency,
-        kfTarget,
-        orgTarget,
-        annualTarget: orgTarget ?? kfTarget,
-        partialThresholdPercent: Number(r.threshold),
-        kfGoalId: r.kf_goal_id,
-        orgGoalId: r.org_goal_id,
-        kfGoalCode: r.kf_goal_code,
-        kfGoalTitle: r.kf_goal_title,
-        outcome: num(r.outcome),
-        forecast: num(r.forecast),
-        comment: r.comment,
-        status: r.status,
-        version: r.version,
-        changedBy: r.changed_by,
-        changedAt: iso(r.changed_at),
-      };
-    })
+    .map((r) => ({
+      indicatorId: r.indicatorId,
+      code: r.code,
+      title: r.title,
+      unit: r.unit,
+      direction: r.direction,
+      tolerance: num(r.tolerance),
+      frequency: r.frequency,
+      ...targetsInForce(num(r.kf_annual_target), num(r.org_target)),
+      partialThresholdPercent: Number(r.threshold),
+      kfGoalId: r.kf_goal_id,
+      orgGoalId: r.org_goal_id,
+      kfGoalCode: r.kf_goal_code,
+      kfGoalTitle: r.kf_goal_title,
+      outcome: num(r.outcome),
+      forecast: num(r.forecast),
+      comment: r.comment,
+      status: r.status,
+      version: r.version,
+      changedBy: r.changed_by,
+      changedAt: iso(r.changed_at),
+    }))
     .sort(byCode);
 }
 

@@ -65,6 +65,11 @@ export function suggestAssessment(statuses: ReadonlyArray<Assessment | null>): A
   return 'delvis';
 }
 
+/** KF's årsmål, the organisation's own, and the one in force: the organisation's if set, else KF's. */
+export function targetsInForce(kfTarget: number | null, orgTarget: number | null) {
+  return { kfTarget, orgTarget, annualTarget: orgTarget ?? kfTarget };
+}
+
 /**
  * Is an organisation's årsmål less ambitious than KF's, in KF's direction?
  * - higher: below KF's target; lower: above KF's target.

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Consolidation, StatusCounts, SteeringSignals } from '../contract/consolidation';
 import { compareCodes } from '../domain/codes';
-import { isBelowKfAmbition, type Assessment, type PeriodCode } from '../domain/rules';
+import { isBelowKfAmbition, targetsInForce, type Assessment, type PeriodCode } from '../domain/rules';
 import { notFound } from '../errors';
 import {
   deviatingAssessments,
@@ -66,7 +66,7 @@ export async function consolidate(db: Db, year: number, period: PeriodCode): Pro
       results: rows.map((r) => ({
         organisation: r.organisation,
         orgTarget: r.orgTarget,
-        annualTarget: r.orgTarget ?? r.kfTarget,
+        annualTarget: targetsInForce(r.kfTarget, r.orgTarget).annualTarget,
         outcome: r.outcome,
         forecast: r.forecast,
         status: r.status,

@@ -5,7 +5,7 @@ import type { KfPlan, OrgPlan, SetTargetsRequest } from '../contract/plan';
 import { byCode } from '../domain/codes';
 import { parseSwedishNumber } from '../domain/numbers';
 import { sameValue } from '../domain/row-writes';
-import { isBelowKfAmbition, type PeriodCode } from '../domain/rules';
+import { isBelowKfAmbition, targetsInForce, type PeriodCode } from '../domain/rules';
 import { ApiError, notFound, validationFailed } from '../errors';
 import { num, type Actor } from '../db/report-queries';
 import type { Database } from '../db/schema';
@@ -108,8 +108,7 @@ export async function getOrgPlan(db: Db, year: number, organisationCode: string)
       .execute(),
   ]);
   const planIndicators = indicators.sort(byCode).map((i) => {
-    const kfTarget = num(i.kf_annual_target);
-    const orgTarget = num(i.annual_target);
+    const targets = targetsInForce(num(i.kf_annual_target), num(i.annual_target));
     return {
       id: i.id,
       code: i.code,
@@ -118,11 +117,9 @@ export async function getOrgPlan(db: Db, year: number, organisationCode: string)
       direction: i.direction,
       tolerance: num(i.tolerance),
       frequency: i.frequency,
-      annualTarget: orgTarget ?? kfTarget,
       source: i.source,
-      kfTarget,
-      orgTarget,
-      belowKfAmbition: isBelowKfAmbition(i.direction, kfTarget, orgTarget),
+      ...targets,
+      belowKfAmbition: isBelowKfAmbition(i.direction, targets.kfTarget, targets.orgTarget),
       owner: i.owner_organisation_code ? ('organisation' as const) : ('kf' as const),
       kfGoalCode: i.kf_goal_code,
       kfGoalId: i.kf_goal_id,
