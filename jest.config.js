@@ -17,6 +17,8 @@ module.exports = {
     '^office-addin-manifest$': '<rootDir>/node_modules/office-addin-manifest/lib/officeApp.js',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
-  testTimeout: 60000,
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Generous: CI is a loaded 2-core machine, and no test may fail on speed alone.
+  testTimeout: 180000,
   maxWorkers: 2,
 };

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetail } from './contract/common';
+import type { ErrorCode, ErrorDetail } from '../core/contract/common';
 
 const STATUS: Record<ErrorCode, number> = {
   MALFORMED: 400,
@@ -29,11 +29,6 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} finns inte.`);
-export const forbidden = (message = 'Du har inte behörighet för den här organisationen.') =>
-  new ApiError('FORBIDDEN', message);
+export const forbidden = (message = 'Du har inte behörighet för den här organisationen.') => new ApiError('FORBIDDEN', message);
 export const validationFailed = (details: ErrorDetail[], message?: string) =>
-  new ApiError(
-    'VALIDATION_FAILED',
-    message ?? `${details.length} ${details.length === 1 ? 'fel' : 'fel'} i sändningen. Inget har sparats.`,
-    details,
-  );
+  new ApiError('VALIDATION_FAILED', message ?? `${details.length} ${details.length === 1 ? 'fel' : 'fel'} i sändningen. Inget har sparats.`, details);

@@ -1,4 +1,4 @@
-import type { Report } from '../api/contract/report';
+import type { Report } from '../core/contract/report';
 import { callJson, reportPath } from './http';
 
 export const DEMO_YEAR = 2022;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Consolidation } from '../api/contract/consolidation';
+import type { Consolidation } from '../core/contract/consolidation';
 import { DEMO_YEAR, fillCity } from './city';
 import { callJson } from './http';
 import { log, median, rounds, round1, round2, timed } from './measure';
@@ -55,12 +55,14 @@ function assertSameNumbers(api: Consolidation, raw: RawConsolidation): void {
 }
 
 /** GET …/consolidation/T1 as central for the demo city with every report filled, against one raw aggregate. */
-export async function benchConsolidation(target: BenchTarget, warmup = 2, measured = 7) {
+export async function benchConsolidation(target: BenchTarget, warmup = 2, measured = 7, options: { fill?: boolean } = {}) {
   const central = await target.token('central');
   const base = target.running.url;
   const organisations = (await callJson<{ code: string }[]>(base, central, 'GET', '/api/v1/organisations')).body.map((o) => o.code);
-  const filled = await timed(() => fillCity(base, central, organisations, 1));
-  log(`consolidation: filled T1, T2 and VB of ${organisations.length} organisations in ${round1(filled.ms)} ms`);
+  if (options.fill ?? true) {
+    const filled = await timed(() => fillCity(base, central, organisations, 1));
+    log(`consolidation: filled T1, T2 and VB of ${organisations.length} organisations in ${round1(filled.ms)} ms`);
+  }
 
   const path = `/api/v1/years/${DEMO_YEAR}/consolidation/${PERIOD}`;
   const api: number[] = [];

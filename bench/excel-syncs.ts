@@ -1,9 +1,9 @@
 import type { ApiClient } from '../addin/api-client';
 import { createOfficeGateway } from '../addin/excel/office-gateway';
 import { settingsStore, type SettingsLike } from '../addin/excel/settings-store';
-import { INDICATOR_COLUMNS, columnIndex, reportToSheet } from '../addin/sheets/report-layout';
+import { columnIndex, reportColumns, reportToModel } from '../core/sheets/report-layout';
 import { PaneController } from '../addin/taskpane/controller';
-import type { Report } from '../api/contract/report';
+import type { Report } from '../core/contract/report';
 import { createExcelMock, fakeSettings } from '../test/addin/support/excel-mock';
 import { report as makeReport } from '../test/addin/support/report-fixture';
 
@@ -26,20 +26,26 @@ export async function benchExcelSyncs() {
   const report = makeReport(ROWS, 3);
   let rowsSent = 0;
   const api = {
-    me: async () => ({ sub: 'bench', name: 'Bench', roles: ['controller'], organisations: [{ code: report.organisation.code, name: report.organisation.name, kind: report.organisation.kind }] }),
+    me: async () => ({
+      sub: 'bench',
+      name: 'Bench',
+      roles: ['controller'],
+      organisations: [{ code: report.organisation.code, name: report.organisation.name, kind: report.organisation.kind }],
+    }),
     getReport: async () => report,
     putReport: async (_address: unknown, body: { indicators: { indicatorId: number; outcome?: unknown }[] }) => {
       rowsSent += body.indicators.length;
       const sent = new Map(body.indicators.map((i) => [i.indicatorId, i]));
-      return { ...report, indicators: report.indicators.map((i) => (sent.has(i.indicatorId) ? { ...i, outcome: Number(sent.get(i.indicatorId)!.outcome), version: i.version + 1 } : i)) } as Report;
+      return {
+        ...report,
+        indicators: report.indicators.map((i) => (sent.has(i.indicatorId) ? { ...i, outcome: Number(sent.get(i.indicatorId)!.outcome), version: i.version + 1 } : i)),
+      } as Report;
     },
   } as unknown as ApiClient;
-  let n = 0;
   const controller = new PaneController(
     {
       createApi: () => api,
       excel: createOfficeGateway({ store: settingsStore(fakeSettings() as unknown as SettingsLike), supports: () => true }),
-      newKey: () => `bench-${++n}`,
       now: () => NOW,
     },
     { organisation: report.organisation.code, year: report.year, period: report.period },
@@ -49,8 +55,9 @@ export async function benchExcelSyncs() {
     syncs = 0;
     if (!(await controller.pull())) throw new Error(`pull failed: ${JSON.stringify(controller.current.message)}`);
     const pull = syncs;
-    const model = reportToSheet(report, NOW);
-    for (let row = 0; row < ROWS; row++) mock.type(model.name, model.indicators.headerRow + 1 + row, columnIndex(INDICATOR_COLUMNS, 'outcome'), String(row + 0.5).replace('.', ','));
+    const sheet = reportToModel(report, NOW).sheets.find((s) => s.kind === 'indicators')!;
+    const outcome = columnIndex(reportColumns('indicators', report.period), 'outcome');
+    for (let row = 0; row < ROWS; row++) mock.type(sheet.name, sheet.table.headerRow + 1 + row, outcome, String(row + 0.5).replace('.', ','));
     syncs = 0;
     if (!(await controller.send())) throw new Error(`send failed: ${JSON.stringify(controller.current.message)}`);
     if (rowsSent !== ROWS) throw new Error(`send sent ${rowsSent} rows, not ${ROWS}`);

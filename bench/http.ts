@@ -23,5 +23,4 @@ export async function callJson<T = any>(
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as T) : (undefined as T) };
 }
 
-export const reportPath = (year: number, organisation: string, period: string) =>
-  `/api/v1/years/${year}/organisations/${organisation}/reports/${period}`;
+export const reportPath = (year: number, organisation: string, period: string) => `/api/v1/years/${year}/organisations/${organisation}/reports/${period}`;

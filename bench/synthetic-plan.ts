@@ -1,4 +1,4 @@
-import { PlanDocumentSchema, type PlanDocument } from '../api/contract/plan';
+import { PlanDocumentSchema, type PlanDocument } from '../core/contract/plan';
 
 /**
  * A budget year in which one organisation reports on `indicators` KF indicators (100 per KF

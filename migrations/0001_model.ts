@@ -10,16 +10,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('organisation')
     .addColumn('code', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) =>
-      c.notNull().check(sql`kind in ('stadsdelsnamnd', 'facknamnd', 'bolag')`),
-    )
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('stadsdelsnamnd', 'facknamnd', 'bolag')`))
     .execute();
 
   await db.schema
     .createTable('budget_year')
     .addColumn('year', 'integer', (c) => c.primaryKey().check(sql`year between 2000 and 2100`))
     .addColumn('partial_threshold_percent', 'numeric', (c) =>
-      c.notNull().defaultTo(80).check(sql`partial_threshold_percent > 0 and partial_threshold_percent < 100`),
+      c
+        .notNull()
+        .defaultTo(80)
+        .check(sql`partial_threshold_percent > 0 and partial_threshold_percent < 100`),
     )
     .execute();
 
@@ -69,9 +70,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('frequency', 'text', (c) => c.notNull().check(sql`frequency in ('tertial', 'annual')`))
     .addColumn('source', 'text')
     .addColumn('kf_annual_target', 'numeric')
-    .addColumn('partial_threshold_percent', 'numeric', (c) =>
-      c.check(sql`partial_threshold_percent > 0 and partial_threshold_percent < 100`),
-    )
+    .addColumn('partial_threshold_percent', 'numeric', (c) => c.check(sql`partial_threshold_percent > 0 and partial_threshold_percent < 100`))
     .addCheckConstraint('indicator_band_has_tolerance', sql`direction <> 'band' or tolerance is not null`)
     .addCheckConstraint(
       'indicator_owner',
@@ -108,7 +107,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('period')
     .addColumn('year', 'integer', (c) => c.notNull().references('budget_year.year'))
     .addColumn('code', 'text', (c) => c.notNull().check(sql`code in ('T1', 'T2', 'VB')`))
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('open').check(sql`state in ('open', 'locked')`))
+    .addColumn('state', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`state in ('open', 'locked')`),
+    )
     .addColumn('deadline', 'timestamptz')
     .addPrimaryKeyConstraint('period_pk', ['year', 'code'])
     .execute();
@@ -119,7 +123,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('year', 'integer', (c) => c.notNull())
     .addColumn('period', 'text', (c) => c.notNull())
     .addColumn('organisation_code', 'text', (c) => c.notNull().references('organisation.code'))
-    .addColumn('state', 'text', (c) => c.notNull().defaultTo('open').check(sql`state in ('open', 'submitted')`))
+    .addColumn('state', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('open')
+        .check(sql`state in ('open', 'submitted')`),
+    )
     .addColumn('submitted_at', 'timestamptz')
     .addColumn('submitted_by', 'text')
     .addForeignKeyConstraint('report_period_fk', ['year', 'period'], 'period', ['year', 'code'])

@@ -9,6 +9,24 @@ describe('configuration', () => {
     expect(config.auth).toEqual({ mode: 'development' });
   });
 
+  test('development auth listens on loopback by default; production auth on all interfaces; HOST decides when set', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    const production = {
+      AUTH_JWKS_URL: 'https://login.microsoftonline.com/t/discovery/v2.0/keys',
+      AUTH_ISSUER: 'https://login.microsoftonline.com/t/v2.0',
+      AUTH_AUDIENCE: 'api://tertial',
+    };
+    expect(loadConfig(production).host).toBe('0.0.0.0');
+    expect(loadConfig({ ...production, HOST: '::' }).host).toBe('::');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  test('PUBLIC_URL: an http(s) origin, without a trailing slash; unset by default', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://tertial.stad.example/' }).publicUrl).toBe('https://tertial.stad.example');
+    expect(loadConfig({ PUBLIC_URL: 'https://proxy.example/tertial' }).publicUrl).toBe('https://proxy.example/tertial');
+  });
+
   test('a real server and production auth when configured', () => {
     const config = loadConfig({
       PORT: '8080',
@@ -45,6 +63,11 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ AUTH_CLIENT_ID: 'abc' }, 'AUTH_SCOPE'],
     [{ NODE_ENV: 'production' }, 'AUTH_JWKS_URL'],
+    [{ HOST: 'en värd' }, 'HOST'],
+    [{ PUBLIC_URL: 'tertial.stad.example' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://tertial.stad.example' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://tertial.stad.example/?a=1&b="x"' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://user:secret@tertial.stad.example' }, 'PUBLIC_URL'],
   ])('%p stops the start naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

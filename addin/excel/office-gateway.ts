@@ -1,17 +1,20 @@
 import {
   ERROR_FILL,
   INPUT_FILL,
+  NOT_APPLICABLE_FILL,
   NUMBER_FORMAT,
   STATUS_COLOURS,
-  ASSESSMENTS,
+  TEXT_FORMAT,
   columnIndex,
+  reportColumns,
   type CellValue,
   type ColumnSpec,
-  type SheetModel,
-  type TableModel,
-} from '../sheets/report-layout';
-import { INPUT_KEYS, TABLE_COLUMNS, firstRow, rowsById, type RawReport, type SheetUpdate, type TableKind } from '../sheets/sheet-sync';
-import { POINTS_PER_CHARACTER, PROTECTION, TEXT_FORMAT, addStatusColours, column, excelValue, isTextColumn, printLandscape, replaceSheet, styleHeader, writeTitleLines } from './formats';
+  type ReportSheet,
+} from '../../core/sheets/report-layout';
+import { firstRow, inputKeys, rowsById, type RawReport, type RowKind, type SheetUpdate } from '../../core/sheets/sheet-sync';
+import { chooseFrom } from '../../core/contract/messages';
+import { ROW_KINDS } from '../../core/rows/report-rows';
+import { POINTS_PER_CHARACTER, PROTECTION, addStatusColours, column, excelValue, isTextColumn, printSetup, replaceSheet, styleHeader, writeTitleLines } from './formats';
 import { SheetMissingError, type ExcelGateway, type ReportMeta, type ReportSession } from './gateway';
 import { REQUEST_BUDGET_BYTES, SyncBudget, payloadBytes, rowChunks } from './payload';
 import type { MetaStore } from './settings-store';
@@ -20,9 +23,9 @@ import { writeConsolidationSheet } from './write-consolidation';
 /**
  * The Excel gateway on Office.js. Requirement set ExcelApi 1.8 (data validation; 1.7 for
  * getRangeByIndexes, freezePanes and unprotect); page layout (1.9) only where supported.
- * One Excel.run per action; a pull costs 2 syncs, a send 2 (read, write), the consolidation's
- * sheets 2 together, plus one per 4 MB beyond the first when more is written than Excel on the
- * web takes in one request.
+ * One Excel.run per action; a pull costs 2 syncs whatever the number of sheets, a send 2 (read,
+ * write), the consolidation's sheets 2 together, plus one per 4 MB beyond the first when more is
+ * written than Excel on the web takes in one request.
  */
 export interface OfficeGatewayOptions {
   store: MetaStore;
@@ -31,26 +34,19 @@ export interface OfficeGatewayOptions {
   requestBudgetBytes?: number;
 }
 
-const TABLES: readonly TableKind[] = ['indicators', 'goals'];
-const CAPTIONS: Record<TableKind, string> = { indicators: 'Indikatorer', goals: 'Mål och bedömningar' };
-/** Shows nothing, keeps the value: for key columns that share a sheet column with the other table. */
-const MASK_FORMAT = ';;;';
-
 const cellValue = (v: unknown): CellValue => (v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'string' ? v : String(v));
 
 export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway {
   const budgetBytes = options.requestBudgetBytes ?? REQUEST_BUDGET_BYTES;
 
-  function sheetOf(context: Excel.RequestContext, meta: ReportMeta) {
-    return context.workbook.worksheets.getItem(meta.sheetName);
-  }
+  const sheetOf = (context: Excel.RequestContext, meta: ReportMeta, kind: RowKind) => context.workbook.worksheets.getItem(meta.tables[kind].sheet);
 
   /** The first sync of an action on an existing sheet: a missing sheet or table becomes a message. */
   async function syncExisting(context: Excel.RequestContext, meta: ReportMeta) {
     try {
       await context.sync();
     } catch (e) {
-      if ((e as { code?: string }).code === 'ItemNotFound') throw new SheetMissingError(meta.sheetName);
+      if ((e as { code?: string }).code === 'ItemNotFound') throw new SheetMissingError(ROW_KINDS.map((k) => meta.tables[k].sheet).join(' / '));
       throw e;
     }
   }
@@ -67,24 +63,27 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
     async pullReport(model, meta) {
       await Excel.run(async (context) => {
         const sheets = context.workbook.worksheets;
-        const existing = sheets.getItemOrNullObject(model.name);
-        existing.load('isNullObject');
+        const existing = model.sheets.map((m) => {
+          const sheet = sheets.getItemOrNullObject(m.name);
+          // eslint-disable-next-line office-addins/no-navigational-load -- isNullObject is a plain property; office-addin-mock needs it loaded, Office.js loads it anyway
+          sheet.load('isNullObject');
+          return sheet;
+        });
         await context.sync();
         context.application.suspendApiCalculationUntilNextSync();
-        const sheet = replaceSheet(sheets, existing, model.name);
         const budget = new SyncBudget(context, budgetBytes);
-        writeTitles(sheet, model);
-        const widths = new Map<number, number>();
-        for (const kind of TABLES) {
-          const other = model[kind === 'indicators' ? 'goals' : 'indicators'].columns.length;
-          await writeTable(sheet, model[kind], meta.tables[kind], other, budget);
-          model[kind].columns.forEach((c, i) => widths.set(i, Math.max(widths.get(i) ?? 0, c.width)));
+        const canLayoutPages = options.supports('ExcelApi', '1.9');
+        for (const [i, m] of model.sheets.entries()) {
+          const sheet = replaceSheet(sheets, existing[i]!, m.name);
+          writeTitleLines(sheet, m.titleRows);
+          await writeTable(sheet, m, meta.tables[m.kind].table, budget);
+          m.table.columns.forEach((c, n) => (sheet.getRangeByIndexes(0, n, 1, 1).format.columnWidth = Math.round(c.width * POINTS_PER_CHARACTER)));
+          // Key and title stay in view while the user scrolls right to the context, and down the rows.
+          sheet.freezePanes.freezeAt(sheet.getRangeByIndexes(0, 0, m.table.headerRow, m.frozenColumns));
+          if (canLayoutPages) printSetup(sheet, m.print);
+          sheet.protection.protect(PROTECTION);
         }
-        for (const [i, width] of widths) sheet.getRangeByIndexes(0, i, 1, 1).format.columnWidth = Math.round(width * POINTS_PER_CHARACTER);
-        sheet.freezePanes.freezeRows(model.indicators.headerRow);
-        if (options.supports('ExcelApi', '1.9')) printLandscape(sheet);
-        sheet.protection.protect(PROTECTION);
-        sheet.activate();
+        sheets.getItem(model.sheets[0]!.name).activate();
         await context.sync();
       });
       await options.store.put(meta);
@@ -93,26 +92,26 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
     async withReport(key, work) {
       const meta = metaFor(key);
       return Excel.run(async (context) => {
-        const sheet = sheetOf(context, meta);
         let raw: RawReport | undefined;
         const session: ReportSession = {
           meta,
           async read() {
-            const loaded = TABLES.map((kind) => {
-              const table = sheet.tables.getItem(meta.tables[kind]);
+            const loaded = ROW_KINDS.map((kind) => {
+              const table = context.workbook.tables.getItem(meta.tables[kind].table);
               return {
                 kind,
                 header: table.getHeaderRowRange().load('values,rowIndex'),
-                body: table.getDataBodyRange().load('values'),
+                body: table.getDataBodyRange().load('values,numberFormat'),
               };
             });
             await syncExisting(context, meta);
-            const read = {} as RawReport;
+            const read = { period: meta.period } as RawReport;
             for (const { kind, header, body } of loaded) {
               read[kind] = {
                 headerRow: header.rowIndex + 1,
                 header: (header.values[0] ?? []).map(cellValue),
                 values: body.values.map((row) => row.map(cellValue)),
+                formats: (body.numberFormat as unknown[][]).map((row) => row.map((f) => (typeof f === 'string' ? f : ''))),
               };
             }
             raw = read;
@@ -120,10 +119,11 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
           },
           async write(update, next) {
             if (!raw) throw new Error('read() before write()');
-            sheet.protection.unprotect();
+            const sheets = Object.fromEntries(ROW_KINDS.map((k) => [k, sheetOf(context, meta, k)])) as Record<RowKind, Excel.Worksheet>;
+            for (const k of ROW_KINDS) sheets[k].protection.unprotect();
             context.application.suspendApiCalculationUntilNextSync();
-            await applyUpdate(sheet, raw, update, new SyncBudget(context, budgetBytes));
-            sheet.protection.protect(PROTECTION);
+            await applyUpdate(sheets, raw, update, new SyncBudget(context, budgetBytes));
+            for (const k of ROW_KINDS) sheets[k].protection.protect(PROTECTION);
             await context.sync();
             await options.store.put(next);
           },
@@ -137,6 +137,7 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
         const sheets = context.workbook.worksheets;
         const existing = layouts.map((layout) => {
           const sheet = sheets.getItemOrNullObject(layout.name);
+          // eslint-disable-next-line office-addins/no-navigational-load -- isNullObject is a plain property; office-addin-mock needs it loaded, Office.js loads it anyway
           sheet.load('isNullObject');
           return sheet;
         });
@@ -161,15 +162,16 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
     async selectRecord(key, kind, id) {
       const meta = metaFor(key);
       return Excel.run(async (context) => {
-        const sheet = sheetOf(context, meta);
-        const table = sheet.tables.getItem(meta.tables[kind]);
+        const sheet = sheetOf(context, meta, kind);
+        const table = context.workbook.tables.getItem(meta.tables[kind].table);
         const header = table.getHeaderRowRange().load('rowIndex');
         const body = table.getDataBodyRange().load('values');
         await syncExisting(context, meta);
-        const row = rowsById({ headerRow: header.rowIndex + 1, header: [], values: body.values.map((r) => r.map(cellValue)) }, kind).get(id);
+        const rows = { headerRow: header.rowIndex + 1, header: [], values: body.values.map((r) => r.map(cellValue)) };
+        const row = rowsById(rows, kind, meta.period).get(id);
         if (row === undefined) return false;
         sheet.activate();
-        sheet.getRangeByIndexes(row - 1, 0, 1, TABLE_COLUMNS[kind].length).select();
+        sheet.getRangeByIndexes(row - 1, 0, 1, reportColumns(kind, meta.period).length).select();
         await context.sync();
         return true;
       });
@@ -177,33 +179,19 @@ export function createOfficeGateway(options: OfficeGatewayOptions): ExcelGateway
   };
 }
 
-function writeTitles(sheet: Excel.Worksheet, model: SheetModel) {
-  writeTitleLines(sheet, model.titleRows);
-  for (const kind of TABLES) {
-    const captionRow = kind === 'indicators' ? model.indicators.headerRow - 1 : model.goalCaptionRow;
-    const caption = sheet.getRangeByIndexes(captionRow - 1, 0, 1, 1);
-    caption.values = [[CAPTIONS[kind]]];
-    caption.format.font.bold = true;
-    caption.format.font.size = 12;
-  }
-}
-
-/** Values in 2D runs under the request budget, then the table, its formats, validation and locks. */
-async function writeTable(
-  sheet: Excel.Worksheet,
-  model: TableModel<string>,
-  name: string,
-  otherTableWidth: number,
-  budget: SyncBudget,
-) {
-  const width = model.columns.length;
-  const top = model.headerRow - 1;
-  const body = model.rows.length > 0 ? model.rows.map((r) => r.map(excelValue)) : [model.columns.map(() => '')];
-  const values = [model.columns.map((c) => c.header), ...body];
-  // Text columns are text before any value lands in them, so user text never becomes a formula.
-  for (const [i, spec] of model.columns.entries()) {
-    if (isTextColumn(spec.kind)) sheet.getRangeByIndexes(top + 1, i, body.length, 1).numberFormat = column(Array(body.length).fill(TEXT_FORMAT));
-  }
+/** Formats and values in 2D runs under the request budget, then the table, its column formats, validation and locks. */
+async function writeTable(sheet: Excel.Worksheet, m: ReportSheet, name: string, budget: SyncBudget) {
+  const { columns, headerRow } = m.table;
+  const width = columns.length;
+  const top = headerRow - 1;
+  const body = m.table.rows.length === 0 ? [columns.map(() => '')] : m.table.rows.map((r) => r.map(excelValue));
+  const values = [columns.map((c) => c.header), ...body];
+  // Text columns are text before any value lands in them, so user text never becomes a formula;
+  // number cells take their row's format (decimals by the indicator).
+  const formats = body.map((_, r) => columns.map((c, i) => (isTextColumn(c.kind) ? TEXT_FORMAT : (m.table.formats[r]?.[i] ?? (c.kind === 'number' ? NUMBER_FORMAT : 'General')))));
+  await budget.queue(payloadBytes(formats), () => {
+    sheet.getRangeByIndexes(top + 1, 0, body.length, width).numberFormat = formats;
+  });
   for (const chunk of rowChunks(values, budget.limit)) {
     await budget.queue(chunk.bytes, () => {
       sheet.getRangeByIndexes(top + chunk.start, 0, chunk.rows.length, width).values = chunk.rows;
@@ -213,31 +201,28 @@ async function writeTable(
   table.name = name;
   table.style = 'TableStyleLight1';
   styleHeader(table.getHeaderRowRange().format);
-  for (const [i, spec] of model.columns.entries()) {
+  for (const [i, spec] of columns.entries()) {
     const cells = sheet.getRangeByIndexes(top + 1, i, body.length, 1);
-    await budget.queue(payloadBytes(body.length * 12), () => formatColumn(sheet, cells, spec, i, top, body.length, i >= otherTableWidth));
+    await budget.queue(payloadBytes(body.length * 12), () => formatColumn(cells, spec));
+  }
+  for (const [r, closed] of m.table.closedInputs.entries()) {
+    for (const key of closed) {
+      const cell = sheet.getRangeByIndexes(top + 1 + r, columnIndex(columns, key), 1, 1);
+      cell.format.protection.locked = true;
+      cell.format.fill.color = NOT_APPLICABLE_FILL;
+      cell.format.font.color = '#595959';
+      cell.dataValidation.clear();
+    }
   }
   sheet.getRangeByIndexes(top + 1, 0, body.length, width).format.autofitRows();
 }
 
-function formatColumn(
-  sheet: Excel.Worksheet,
-  cells: Excel.Range,
-  spec: ColumnSpec,
-  index: number,
-  top: number,
-  rows: number,
-  ownsSheetColumn: boolean,
-) {
+function formatColumn(cells: Excel.Range, spec: ColumnSpec) {
   if (spec.wrap) cells.format.wrapText = true;
-  if (spec.kind === 'number') cells.numberFormat = column(Array(rows).fill(NUMBER_FORMAT));
+  cells.format.verticalAlignment = 'Top';
   if (spec.kind === 'error') cells.format.font.color = STATUS_COLOURS.ej.font;
   if (spec.kind === 'status') addStatusColours(cells);
-  if (spec.kind === 'hidden') {
-    // Both tables share the sheet's columns: hide the whole column only if the other table does not use it.
-    if (ownsSheetColumn) cells.columnHidden = true;
-    else sheet.getRangeByIndexes(top, index, rows + 1, 1).numberFormat = column(Array(rows + 1).fill(MASK_FORMAT));
-  }
+  if (spec.kind === 'hidden') cells.columnHidden = true;
   if (spec.input) {
     cells.format.protection.locked = false;
     cells.format.fill.color = INPUT_FILL;
@@ -246,17 +231,16 @@ function formatColumn(
       // A warning, not a stop: in an English Excel "12,5" stays text, and Tertial reads it as 12,5.
       cells.dataValidation.errorAlert = { showAlert: true, style: 'Warning', title: 'Inte ett tal', message: 'Skriv ett tal, t.ex. 12,5 eller 1 234,5.' };
     }
-    if (spec.kind === 'assessment') {
-      cells.dataValidation.rule = { list: { inCellDropDown: true, source: ASSESSMENTS.join(',') } };
-      cells.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: 'Bedömning', message: 'Välj helt, delvis eller ej.' };
+    if (spec.kind === 'choice' && spec.options) {
+      cells.dataValidation.rule = { list: { inCellDropDown: true, source: spec.options.join(',') } };
+      cells.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: spec.header, message: chooseFrom(spec.options) };
     }
   }
 }
 
 /** Locked columns whole, input cells one by one, then the Fel column's and inputs' fills reset and errors highlighted. */
-async function applyUpdate(sheet: Excel.Worksheet, raw: RawReport, update: SheetUpdate, budget: SyncBudget) {
-  const rangeAt = (kind: TableKind, row: number, key: string, rows = 1) =>
-    sheet.getRangeByIndexes(row - 1, columnIndex(TABLE_COLUMNS[kind], key), rows, 1);
+async function applyUpdate(sheets: Record<RowKind, Excel.Worksheet>, raw: RawReport, update: SheetUpdate, budget: SyncBudget) {
+  const rangeAt = (kind: RowKind, row: number, key: string, rows = 1) => sheets[kind].getRangeByIndexes(row - 1, columnIndex(reportColumns(kind, raw.period), key), rows, 1);
   for (const c of update.columns) {
     const values = column(c.values.map(excelValue));
     await budget.queue(payloadBytes(values), () => {
@@ -268,11 +252,11 @@ async function applyUpdate(sheet: Excel.Worksheet, raw: RawReport, update: Sheet
       rangeAt(c.table, c.row, c.key).values = [[excelValue(c.value)]];
     });
   }
-  for (const kind of TABLES) {
+  for (const kind of ROW_KINDS) {
     const rows = raw[kind].values.length;
     if (rows === 0) continue;
     rangeAt(kind, firstRow(raw[kind]), 'error', rows).format.fill.clear();
-    for (const key of INPUT_KEYS[kind]) rangeAt(kind, firstRow(raw[kind]), key, rows).format.fill.color = INPUT_FILL;
+    for (const key of inputKeys(kind)) rangeAt(kind, firstRow(raw[kind]), key, rows).format.fill.color = INPUT_FILL;
   }
   for (const h of update.highlights) {
     await budget.queue(payloadBytes(h), () => {

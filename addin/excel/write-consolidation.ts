@@ -1,17 +1,28 @@
-import { isFormula, type ConsolidationSheet, type LayoutCell } from '../sheets/consolidation-layout';
-import { STATUS_COLOURS } from '../sheets/report-layout';
-import { POINTS_PER_CHARACTER, PROTECTION, TEXT_FORMAT, addStatusColours, column, excelValue, printLandscape, styleHeader, writeTitleLines } from './formats';
+import { isFormula, type ConsolidationSheet, type LayoutCell } from '../../core/sheets/consolidation-layout';
+import { STATUS_COLOURS } from '../../core/sheets/report-layout';
+import { POINTS_PER_CHARACTER, PROTECTION, TEXT_FORMAT, addStatusColours, column, excelValue, printSetup, styleHeader, writeTitleLines } from './formats';
 import { type SyncBudget, payloadBytes, rowChunks } from './payload';
 
 /**
- * One sheet of the consolidation (addin/sheets/consolidation-layout.ts) drawn with Office.js,
+ * One sheet of the consolidation (core/sheets/consolidation-layout.ts) drawn with Office.js,
  * queued on the caller's context: values as 2D runs under the request budget, formulas where the
- * layout has them, formats by column, status colours as conditional formats, read-only.
+ * layout has them, formats by column (an indicator's values by its row), summary rows bold,
+ * status colours as conditional formats, A4 landscape print set-up, read-only.
  */
-const HEADER_HEIGHT = 30;
 
 /** Text columns are formatted as text before values land: user text such as "=HYPERLINK(…)" or a code like 1.1 stays as typed. */
 const plain = (v: LayoutCell): string | number => (isFormula(v) ? '' : excelValue(v));
+
+/** Runs of consecutive rows of the same height, as (first row index, count, height): one request each. */
+function heightRuns(heights: readonly number[]): { start: number; count: number; height: number }[] {
+  const runs: { start: number; count: number; height: number }[] = [];
+  heights.forEach((height, i) => {
+    const last = runs.at(-1);
+    if (last && last.height === height && last.start + last.count === i) last.count++;
+    else runs.push({ start: i, count: 1, height });
+  });
+  return runs;
+}
 
 /** Each column's runs of formula cells, as (first row index, formulas) to write in one go. */
 function formulaRuns(rows: readonly LayoutCell[][], width: number): { col: number; start: number; formulas: string[] }[] {
@@ -45,8 +56,9 @@ export async function writeConsolidationSheet(sheet: Excel.Worksheet, layout: Co
 
   for (const [i, spec] of layout.columns.entries()) {
     const cells = sheet.getRangeByIndexes(top + 1, i, rows.length, 1);
-    await budget.queue(payloadBytes(rows.length * 12), () => {
-      cells.numberFormat = column(Array(rows.length).fill(spec.numFmt ?? TEXT_FORMAT));
+    const formats = rows.map((_, r) => (spec.rowFormat ? layout.rowFormats[r] : null) ?? spec.numFmt ?? TEXT_FORMAT);
+    await budget.queue(payloadBytes(formats), () => {
+      cells.numberFormat = column(formats);
       if (spec.wrap) cells.format.wrapText = true;
       sheet.getRangeByIndexes(0, i, 1, 1).format.columnWidth = Math.round(spec.width * POINTS_PER_CHARACTER);
     });
@@ -63,9 +75,20 @@ export async function writeConsolidationSheet(sheet: Excel.Worksheet, layout: Co
     });
   }
 
-  const header = sheet.getRangeByIndexes(top, 0, 1, width);
-  styleHeader(header.format);
-  header.format.rowHeight = HEADER_HEIGHT;
+  for (const run of heightRuns(layout.rowHeights)) {
+    await budget.queue(payloadBytes(run), () => {
+      sheet.getRangeByIndexes(top + 1 + run.start, 0, run.count, 1).format.rowHeight = run.height;
+    });
+  }
+  for (const r of layout.boldRows) {
+    await budget.queue(payloadBytes(r), () => {
+      sheet.getRangeByIndexes(top + 1 + r, 0, 1, width).format.font.bold = true;
+    });
+  }
+
+  const headerFormat = sheet.getRangeByIndexes(top, 0, 1, width).format;
+  styleHeader(headerFormat);
+  headerFormat.rowHeight = layout.headerHeight;
   if (layout.statusHeaderColumn !== null) {
     (['helt', 'delvis', 'ej'] as const).forEach((status, i) => {
       const cell = sheet.getRangeByIndexes(top, layout.statusHeaderColumn! - 1 + i, 1, 1).format;
@@ -73,18 +96,8 @@ export async function writeConsolidationSheet(sheet: Excel.Worksheet, layout: Co
       cell.font.color = STATUS_COLOURS[status].font;
     });
   }
-  if (layout.captions.length > 0) {
-    const captions: string[] = Array(width).fill('');
-    for (const c of layout.captions) captions[c.column - 1] = c.text;
-    const row = sheet.getRangeByIndexes(top - 1, 0, 1, width);
-    row.values = [captions];
-    styleHeader(row.format);
-    for (const c of layout.captions) sheet.getRangeByIndexes(top - 1, c.column - 1, 1, c.span).merge(false);
-  }
-  if (layout.statusColumns) {
-    const { from, to } = layout.statusColumns;
-    addStatusColours(sheet.getRangeByIndexes(top + 1, from - 1, rows.length, to - from + 1));
-  }
+  for (const column of layout.statusColumns) addStatusColours(sheet.getRangeByIndexes(top + 1, column - 1, rows.length, 1));
+
   if (layout.totals) {
     const { row, label, cells, note } = layout.totals;
     sheet.getRangeByIndexes(row - 1, 0, 1, 1).values = [[label]];
@@ -101,7 +114,7 @@ export async function writeConsolidationSheet(sheet: Excel.Worksheet, layout: Co
   else sheet.freezePanes.freezeRows(layout.headerRow);
   if (canFilter) {
     sheet.autoFilter.apply(sheet.getRangeByIndexes(top, 0, rows.length + 1, width));
-    printLandscape(sheet);
+    printSetup(sheet, layout.print);
   }
   sheet.protection.protect(PROTECTION);
 }

@@ -1,15 +1,18 @@
-import type { Me, PeriodCode } from '../../api/contract/common';
+import type { Me } from '../../core/contract/common';
 import { ApiClientError, type ApiClient, type ReportAddress, type WorkbookFile } from '../api-client';
-import { reportKey, tableNames, type ExcelGateway, type ReportMeta, type ReportSession } from '../excel/gateway';
-import type { Report } from '../../api/contract/report';
-import { consolidationSheets } from '../sheets/consolidation-layout';
-import { snapshotOf, type Snapshot } from '../sheets/read-report-sheet';
-import { reportToSheet, stateText } from '../sheets/report-layout';
+import { UserFacingError, userMessage } from '../errors';
+import { reportKey, reportTables, type ExcelGateway, type ReportMeta, type ReportSession } from '../excel/gateway';
+import type { Report } from '../../core/contract/report';
+import { consolidationSheets } from '../../core/sheets/consolidation-layout';
+import { snapshotOf, type Snapshot } from '../../core/sheets/read-report-sheet';
+import { reportToModel, stateText } from '../../core/sheets/report-layout';
+import { rulesOf } from '../../core/sheets/sheet-rules';
 import {
   afterSend,
   conflictNote,
   conflictsFrom,
   mergeServer,
+  noteItems,
   notesUpdate,
   pendingCount,
   readSheet,
@@ -20,27 +23,21 @@ import {
   type Conflict,
   type Pending,
   type RowNote,
-  type TableKind,
-} from '../sheets/sheet-sync';
+  type RowKind,
+} from '../../core/sheets/sheet-sync';
 import { consolidationSummary, plural, pullSummary, refreshSummary, sendSummary, uploadSummary } from './texts';
 
 /**
  * The task pane's state and actions, apart from the DOM: sign in, choose a report, pull, send,
  * resolve conflicts, refresh, submit. Each action is one Excel.run through the gateway.
  */
-export interface Selection {
-  organisation: string;
-  year: number;
-  period: PeriodCode;
-}
-
 export interface Message {
   kind: 'info' | 'success' | 'error';
   text: string;
 }
 
 export interface MissingItem {
-  table: TableKind;
+  table: RowKind;
   id: number;
   message: string;
 }
@@ -48,11 +45,13 @@ export interface MissingItem {
 export interface PaneState {
   phase: 'signed-out' | 'ready';
   me: Me | null;
-  selection: Selection;
+  selection: ReportAddress;
   busy: string | null;
   message: Message | null;
   conflicts: Conflict[];
   incomplete: MissingItem[];
+  /** Rows the last send left in the sheet because of a problem, each a link to its row. */
+  rowProblems: MissingItem[];
   reports: ReportMeta[];
   /** The report workbook to save, where Excel could not open it as a new workbook. */
   download: WorkbookFile | null;
@@ -66,7 +65,6 @@ export const isCentral = (me: Me | null) => me?.roles.includes('central') ?? fal
 export interface ControllerDeps {
   createApi(getToken: () => Promise<string>): ApiClient;
   excel: ExcelGateway;
-  newKey(): string;
   now(): Date;
 }
 
@@ -77,14 +75,24 @@ export class PaneController {
   private state: PaneState;
   private api: ApiClient | null = null;
   private readonly listeners = new Set<(s: PaneState) => void>();
-  /** The last body that got no answer, and its key: a retry of the same body reuses the key. */
-  private unanswered: { body: string; key: string } | null = null;
 
   constructor(
     private readonly deps: ControllerDeps,
-    selection: Selection,
+    selection: ReportAddress,
   ) {
-    this.state = { phase: 'signed-out', me: null, selection, busy: null, message: null, conflicts: [], incomplete: [], reports: [], download: null, uploadErrors: [] };
+    this.state = {
+      phase: 'signed-out',
+      me: null,
+      selection,
+      busy: null,
+      message: null,
+      conflicts: [],
+      incomplete: [],
+      rowProblems: [],
+      reports: [],
+      download: null,
+      uploadErrors: [],
+    };
   }
 
   get current(): PaneState {
@@ -102,8 +110,8 @@ export class PaneController {
     for (const l of this.listeners) l(this.state);
   }
 
-  select(patch: Partial<Selection>) {
-    this.set({ selection: { ...this.state.selection, ...patch }, conflicts: [], incomplete: [], message: null, download: null, uploadErrors: [] });
+  select(patch: Partial<ReportAddress>) {
+    this.set({ selection: { ...this.state.selection, ...patch }, conflicts: [], incomplete: [], rowProblems: [], message: null, download: null, uploadErrors: [] });
   }
 
   async signIn(getToken: () => Promise<string>): Promise<boolean> {
@@ -125,7 +133,6 @@ export class PaneController {
 
   signOut() {
     this.api = null;
-    this.unanswered = null;
     this.set({ phase: 'signed-out', me: null, conflicts: [], incomplete: [], message: { kind: 'info', text: 'Du är utloggad.' } });
   }
 
@@ -134,25 +141,32 @@ export class PaneController {
     if (this.metaOfSelection()) return this.refresh();
     return this.run('Hämtar rapporten från Tertial…', async () => {
       const report = await this.requireApi().getReport(this.address());
-      const model = reportToSheet(report, this.deps.now());
+      const model = reportToModel(report, this.deps.now());
       this.set({ busy: `Skriver ${plural(report.indicators.length + report.goals.length, 'rad', 'rader')} till bladet…` });
       const key = reportKey(report.organisation.code, report.year, report.period);
       await this.deps.excel.pullReport(model, {
         key,
-        sheetName: model.name,
         organisation: { code: report.organisation.code, name: report.organisation.name },
         year: report.year,
         period: report.period,
         state: report.state,
         pulledAt: this.deps.now().toISOString(),
-        tables: tableNames(key),
+        tables: reportTables(key, model),
         snapshot: snapshotOf(report),
+        rules: rulesOf(report),
       });
       this.set({
         reports: await this.deps.excel.listReports(),
         conflicts: [],
         incomplete: [],
-        message: { kind: 'success', text: pullSummary(report.indicators.length, report.goals.length, model.name) },
+        message: {
+          kind: 'success',
+          text: pullSummary(
+            report.indicators.length,
+            report.goals.length,
+            model.sheets.map((s) => s.name),
+          ),
+        },
       });
     });
   }
@@ -162,14 +176,16 @@ export class PaneController {
     return this.run('Uppdaterar från Tertial…', async () =>
       this.withSheet(async (session, read) => {
         const report = await this.requireApi().getReport(this.address());
-        const ids = (t: TableKind) => new Set(discard && discard.table === t ? [discard.id] : []);
+        const ids = (t: RowKind) => new Set(discard && discard.table === t ? [discard.id] : []);
         const merge = mergeServer(read, report, session.meta.snapshot, { indicators: ids('indicators'), goals: ids('goals') });
-        await session.write(merge.update, { ...session.meta, state: report.state, snapshot: merge.snapshot });
+        await session.write(merge.update, { ...session.meta, state: report.state, snapshot: merge.snapshot, rules: rulesOf(report) });
         this.set({
           conflicts: this.state.conflicts.filter((c) => c !== discard),
           message: {
             kind: merge.kept.length > 0 || merge.missing > 0 ? 'info' : 'success',
-            text: discard ? `Rad ${discard.row}: värdet från Tertial står nu i bladet. ${refreshSummary(merge.merged, merge.kept.length, merge.missing)}` : refreshSummary(merge.merged, merge.kept.length, merge.missing),
+            text: discard
+              ? `Rad ${discard.row}: värdet från Tertial står nu i bladet. ${refreshSummary(merge.merged, merge.kept.length, merge.missing)}`
+              : refreshSummary(merge.merged, merge.kept.length, merge.missing),
           },
         });
       }),
@@ -182,7 +198,7 @@ export class PaneController {
       this.withSheet(async (session, read, snapshot) => {
         if (read.problems.length === 0 && pendingCount(read.pending) === 0) {
           await session.write(notesUpdate(read.raw, []), session.meta);
-          this.set({ conflicts: [], message: { kind: 'info', text: 'Inga ändringar att skicka: bladet stämmer med det du senast hämtade eller skickade.' } });
+          this.set({ conflicts: [], rowProblems: [], message: { kind: 'info', text: 'Inga ändringar att spara: bladet stämmer med det du senast hämtade eller sparade.' } });
           return;
         }
         const outcome = await this.sendPending(this.requireApi(), read.pending, read.raw);
@@ -190,14 +206,16 @@ export class PaneController {
         this.set({ busy: 'Skriver tillbaka till bladet…' });
         if (outcome.report) {
           const after = afterSend(read, outcome.report, outcome.sent, snapshot, notes);
-          await session.write(after.update, { ...session.meta, state: outcome.report.state, snapshot: after.snapshot });
+          await session.write(after.update, { ...session.meta, state: outcome.report.state, snapshot: after.snapshot, rules: rulesOf(outcome.report) });
         } else {
           await session.write(notesUpdate(read.raw, notes), { ...session.meta, snapshot });
         }
-        const errorRows = new Set([...read.problems, ...outcome.notes].map((n) => `${n.table}:${n.row}`)).size;
+        const problemNotes = [...read.problems, ...outcome.notes];
+        const errorRows = new Set(problemNotes.map((n) => `${n.table}:${n.row}`)).size;
         const summary = sendSummary(outcome.report ? pendingCount(outcome.sent) : 0, errorRows, outcome.conflicts.length);
         this.set({
           conflicts: outcome.conflicts,
+          rowProblems: noteItems(read.raw, problemNotes),
           message: outcome.failure
             ? { kind: 'error', text: `${outcome.failure.message} (${summary})` }
             : { kind: errorRows + outcome.conflicts.length > 0 ? 'info' : 'success', text: `${summary}.` },
@@ -217,14 +235,22 @@ export class PaneController {
       if (this.metaOfSelection()) {
         const unsent = await this.withSheet(async (_session, read) => pendingCount(read.pending) + read.problems.length);
         if (unsent > 0) {
-          this.set({ message: { kind: 'error', text: `Bladet har ${plural(unsent, 'rad', 'rader')} som väntar på att skickas eller har fel. Skicka först, sedan Skicka in.` } });
+          this.set({
+            message: {
+              kind: 'error',
+              text: `Bladet har ${plural(unsent, 'rad som inte är sparad', 'rader som inte är sparade')} eller har fel. Spara i Tertial först, lämna sedan in.`,
+            },
+          });
           return;
         }
       }
       this.set({ busy: 'Skickar in rapporten…' });
       try {
         const report = await this.requireApi().submitReport(this.address());
-        this.set({ incomplete: [], message: { kind: 'success', text: `Rapporten är inskickad (${stateText(report.state)}). Stadsledningskontoret kan öppna den igen vid behov.` } });
+        this.set({
+          incomplete: [],
+          message: { kind: 'success', text: `Rapporten är inskickad (${stateText(report.state)}). Stadsledningskontoret kan öppna den igen vid behov.` },
+        });
       } catch (e) {
         if (!(e instanceof ApiClientError) || e.code !== 'INCOMPLETE') throw e;
         const incomplete = e.details.flatMap((d): MissingItem[] => {
@@ -239,11 +265,15 @@ export class PaneController {
 
   /** Selects the row of a missing item in the sheet. */
   showRow(item: MissingItem): Promise<boolean> {
-    return this.run('Letar upp raden…', async () => {
-      const meta = this.metaOfSelection();
-      const found = meta ? await this.deps.excel.selectRecord(meta.key, item.table, item.id) : false;
-      if (!found) this.set({ message: { kind: 'error', text: 'Raden finns inte i bladet. Hämta rapporten för att få med den.' } });
-    }, true);
+    return this.run(
+      'Letar upp raden…',
+      async () => {
+        const meta = this.metaOfSelection();
+        const found = meta ? await this.deps.excel.selectRecord(meta.key, item.table, item.id) : false;
+        if (!found) this.set({ message: { kind: 'error', text: 'Raden finns inte i bladet. Hämta rapporten för att få med den.' } });
+      },
+      true,
+    );
   }
 
   /** "Hämta konsolidering" (central): every nämnd's report for the year and period, into read-only sheets. */
@@ -266,9 +296,9 @@ export class PaneController {
       this.set({ download: null, uploadErrors: [] });
       const file = await this.requireApi().downloadWorkbook(this.address());
       if (await this.deps.excel.openWorkbook(base64Of(file.bytes))) {
-        this.set({ message: { kind: 'success', text: `Arbetsboken "${file.fileName}" är öppnad som en ny arbetsbok. Fyll i de gula cellerna, spara den och ladda upp den här.` } });
+        this.set({ message: { kind: 'success', text: `Arbetsboken "${file.fileName}" är öppnad som en ny arbetsbok. Fyll i de blå cellerna, spara den och ladda upp den här.` } });
       } else {
-        this.set({ download: file, message: { kind: 'info', text: 'Arbetsboken är klar. Spara den med länken nedan, fyll i de gula cellerna och ladda upp den här.' } });
+        this.set({ download: file, message: { kind: 'info', text: 'Arbetsboken är klar. Spara den med länken nedan, fyll i de blå cellerna och ladda upp den här.' } });
       }
     });
   }
@@ -300,12 +330,10 @@ export class PaneController {
       const body = requestBody(toSend);
       this.set({ busy: `Skickar ${plural(pendingCount(toSend), 'rad', 'rader')}…` });
       try {
-        const report = await api.putReport(this.address(), body, this.keyFor(body));
-        this.unanswered = null;
+        const report = await api.putReport(this.address(), body);
         return { report, sent: toSend, conflicts, notes, failure: null };
       } catch (e) {
         if (!(e instanceof ApiClientError)) throw e;
-        if (e.code !== 'NETWORK') this.unanswered = null;
         const found = e.code === 'CONFLICT' ? conflictsFrom(e.details, toSend, raw) : [];
         if (found.length === 0) {
           if (e.code === 'VALIDATION_FAILED') notes.push(...validationNotes(e.details, toSend));
@@ -316,12 +344,6 @@ export class PaneController {
       }
     }
     return { report: null, sent: toSend, conflicts, notes, failure: null };
-  }
-
-  private keyFor(body: unknown): string {
-    const json = JSON.stringify({ report: reportKey(this.state.selection.organisation, this.state.selection.year, this.state.selection.period), body });
-    if (this.unanswered?.body !== json) this.unanswered = { body: json, key: this.deps.newKey() };
-    return this.unanswered.key;
   }
 
   private requireApi(): ApiClient {
@@ -339,15 +361,12 @@ export class PaneController {
   }
 
   /** One Excel.run on the selected report's sheet: read and parse it, then `work`. */
-  private async withSheet<T>(
-    work: (session: ReportSession, read: ReturnType<typeof readSheet>, snapshot: Snapshot) => Promise<T>,
-    rebase: Conflict[] = [],
-  ): Promise<T> {
+  private async withSheet<T>(work: (session: ReportSession, read: ReturnType<typeof readSheet>, snapshot: Snapshot) => Promise<T>, rebase: Conflict[] = []): Promise<T> {
     const meta = this.metaOfSelection();
     if (!meta) throw new UserFacingError('Rapporten finns inte i arbetsboken ännu. Tryck Hämta först.');
     return this.deps.excel.withReport(meta.key, async (session) => {
       const snapshot = rebase.reduce(rebaseOnTheirs, session.meta.snapshot);
-      const read = readSheet(await session.read(), snapshot);
+      const read = readSheet(await session.read(), snapshot, session.meta.rules);
       if (read.layoutProblems.length > 0) throw new UserFacingError(read.layoutProblems.map((p) => p.message).join(' '));
       return work(session, read, snapshot);
     });
@@ -363,7 +382,7 @@ export class PaneController {
     } catch (e) {
       if (e instanceof ApiClientError && e.code === 'UNAUTHENTICATED') this.api = null;
       this.set({
-        message: { kind: 'error', text: e instanceof Error ? e.message : 'Något gick fel.' },
+        message: { kind: 'error', text: userMessage(e, this.deps.now()) },
         ...(e instanceof ApiClientError && e.code === 'UNAUTHENTICATED' ? { phase: 'signed-out' as const } : {}),
       });
       return false;
@@ -376,7 +395,8 @@ export class PaneController {
 /** Rows the API wrote: those whose version moved. */
 function changedRows(before: Report, after: Report): number {
   const versions = new Map([...before.indicators.map((i) => [`i${i.indicatorId}`, i.version] as const), ...before.goals.map((g) => [`g${g.goalId}`, g.version] as const)]);
-  return [...after.indicators.map((i) => versions.get(`i${i.indicatorId}`) !== i.version), ...after.goals.map((g) => versions.get(`g${g.goalId}`) !== g.version)].filter(Boolean).length;
+  return [...after.indicators.map((i) => versions.get(`i${i.indicatorId}`) !== i.version), ...after.goals.map((g) => versions.get(`g${g.goalId}`) !== g.version)].filter(Boolean)
+    .length;
 }
 
 /** Office's createWorkbook takes the file as base64. */
@@ -385,9 +405,3 @@ function base64Of(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }
-
-/** A problem the user can act on, already in Swedish. */
-export class UserFacingError extends Error {
-  override name = 'UserFacingError';
-}
-

@@ -1,10 +1,12 @@
-import { PeriodCodeSchema } from '../../api/contract/common';
+import { PeriodCodeSchema, type SignInConfig } from '../../core/contract/common';
 import { createApiClient } from '../api-client';
 import type { ExcelGateway } from '../excel/gateway';
 import { createOfficeGateway } from '../excel/office-gateway';
+import { userMessage } from '../errors';
 import { settingsStore } from '../excel/settings-store';
-import { devTokenStore, fetchSignInConfig, naaTokenProvider } from './auth';
-import { PaneController, type Selection } from './controller';
+import { AccountManager, NOT_CONFIGURED_MESSAGE, devTokenStore, fetchSignInConfig } from './auth';
+import { PaneController } from './controller';
+import type { ReportAddress } from '../../core/contract/report';
 import { bindView } from './view';
 
 /**
@@ -20,14 +22,14 @@ declare global {
 
 const SELECTION_KEY = 'tertial.selection';
 
-function savedSelection(): Selection {
-  const fallback: Selection = { organisation: '', year: new Date().getFullYear(), period: 'T1' };
+function savedSelection(): ReportAddress {
+  const fallback: ReportAddress = { organisation: '', year: new Date().getFullYear(), period: 'T1' };
   try {
-    const s = JSON.parse(localStorage.getItem(SELECTION_KEY) ?? 'null') as Partial<Selection> | null;
+    const s = JSON.parse(localStorage.getItem(SELECTION_KEY) ?? 'null') as Partial<ReportAddress> | null;
     return {
       organisation: typeof s?.organisation === 'string' ? s.organisation : fallback.organisation,
       year: Number.isInteger(s?.year) ? (s!.year as number) : fallback.year,
-      period: PeriodCodeSchema.safeParse(s?.period).success ? (s!.period as Selection['period']) : fallback.period,
+      period: PeriodCodeSchema.safeParse(s?.period).success ? (s!.period as ReportAddress['period']) : fallback.period,
     };
   } catch {
     return fallback;
@@ -60,7 +62,6 @@ async function start() {
     {
       createApi: (getToken) => createApiClient({ baseUrl: '', getToken }),
       excel,
-      newKey: () => crypto.randomUUID(),
       now: () => new Date(),
     },
     savedSelection(),
@@ -76,20 +77,41 @@ async function start() {
     if (await controller.signIn(async () => token)) devTokenStore.set(token);
     else devTokenStore.clear();
   };
-  const signIn = await fetchSignInConfig();
   const naaButton = document.getElementById('naa-sign-in') as HTMLButtonElement;
   const devForm = document.getElementById('dev-sign-in') as HTMLFormElement;
-  naaButton.hidden = signIn.mode !== 'entra';
-  devForm.hidden = signIn.mode !== 'development';
-  if (signIn.mode === 'unconfigured') alertMessage('Inloggningen är inte inställd på servern. Kontakta förvaltningen av Tertial.');
-  naaButton.onclick = async () => {
-    if (signIn.mode !== 'entra') return;
+  const problem = document.getElementById('sign-in-problem')!;
+  const retry = document.getElementById('sign-in-retry') as HTMLButtonElement;
+  let account: AccountManager | null = null;
+
+  /** Asks the API how to sign in. An API out of reach says so and offers a retry; "not configured" is the API's own answer. */
+  const offerSignIn = async () => {
+    retry.disabled = true;
+    let signIn: SignInConfig;
     try {
-      await controller.signIn(await naaTokenProvider(signIn));
+      signIn = await fetchSignInConfig();
     } catch (e) {
-      controller.signOut();
-      alertMessage(`Inloggningen misslyckades: ${e instanceof Error ? e.message : String(e)}`);
+      naaButton.hidden = devForm.hidden = true;
+      showProblem(userMessage(e, new Date()), true);
+      return;
+    } finally {
+      retry.disabled = false;
     }
+    problem.hidden = true;
+    naaButton.hidden = signIn.mode !== 'entra';
+    devForm.hidden = signIn.mode !== 'development';
+    account = signIn.mode === 'entra' ? new AccountManager(signIn) : null;
+    if (signIn.mode === 'unconfigured') showProblem(NOT_CONFIGURED_MESSAGE, false);
+    const remembered = devTokenStore.get();
+    if (remembered && signIn.mode === 'development') await signInWithDevToken(remembered);
+  };
+  const showProblem = (text: string, canRetry: boolean) => {
+    document.getElementById('sign-in-problem-text')!.textContent = text;
+    retry.hidden = !canRetry;
+    problem.hidden = false;
+  };
+  retry.onclick = () => void offerSignIn();
+  naaButton.onclick = () => {
+    if (account) void controller.signIn(() => account!.acquireToken());
   };
   const tokenInput = document.getElementById('dev-token') as HTMLTextAreaElement;
   devForm.onsubmit = (e) => {
@@ -98,15 +120,13 @@ async function start() {
     tokenInput.value = '';
     if (token) void signInWithDevToken(token);
   };
-  const remembered = devTokenStore.get();
-  if (remembered && signIn.mode === 'development') await signInWithDevToken(remembered);
+  await offerSignIn();
 }
 
-function alertMessage(text: string) {
-  const message = document.getElementById('message')!;
-  message.textContent = text;
-  message.className = 'message error';
-  message.hidden = false;
-}
-
-void start();
+/** Not even the pane could start: say so in its place, in Swedish, and log the original. */
+start().catch((e: unknown) => {
+  const starting = document.getElementById('starting')!;
+  starting.textContent = userMessage(e, new Date());
+  starting.className = 'message error';
+  starting.hidden = false;
+});

@@ -1,11 +1,12 @@
-import type { Consolidation } from '../../api/contract/consolidation';
-import { PERIOD_NAMES } from '../sheets/report-layout';
+import type { Consolidation } from '../../core/contract/consolidation';
+import { PERIOD_NAMES } from '../../core/sheets/report-layout';
 
 /** Swedish wording that depends on numbers; pure, so that it is tested once. */
 export const plural = (n: number, one: string, many: string) => `${n.toLocaleString('sv-SE')} ${n === 1 ? one : many}`;
 
 export function sendSummary(sent: number, errors: number, conflicts: number): string {
-  const parts = [plural(sent, 'rad skickad', 'rader skickade'), plural(errors, 'fel', 'fel')];
+  const parts = [plural(sent, 'rad sparad', 'rader sparade')];
+  if (errors > 0) parts.push(`${plural(errors, 'rad', 'rader')} med fel ligger kvar i bladet (se listan)`);
   if (conflicts > 0) parts.push(plural(conflicts, 'konflikt', 'konflikter'));
   return parts.join(', ');
 }
@@ -17,9 +18,10 @@ export function refreshSummary(merged: number, kept: number, missing: number): s
   return `${parts.join('; ')}.`;
 }
 
-export function pullSummary(indicators: number, goals: number, sheetName: string): string {
-  if (indicators === 0 && goals === 0) return `Rapporten har inga indikatorer eller mål för den här perioden. Bladet "${sheetName}" är tomt.`;
-  return `Hämtade ${plural(indicators, 'indikator', 'indikatorer')} och ${plural(goals, 'mål', 'mål')} till bladet "${sheetName}". Fyll i de gula cellerna och tryck Skicka.`;
+export function pullSummary(indicators: number, goals: number, sheetNames: readonly string[]): string {
+  const sheets = sheetNames.map((n) => `"${n}"`).join(' och ');
+  if (indicators === 0 && goals === 0) return `Rapporten har inga indikatorer eller mål för den här perioden. Bladen ${sheets} är tomma.`;
+  return `Hämtade ${plural(indicators, 'indikator', 'indikatorer')} och ${plural(goals, 'mål', 'mål')} till bladen ${sheets}. Fyll i de blå cellerna och tryck Spara i Tertial.`;
 }
 
 export function formatValue(value: string | number | null): string {

@@ -1,9 +1,9 @@
-import { XLSX_MIME, type PeriodCode } from '../../api/contract/common';
-import { PERIOD_NAMES } from '../sheets/report-layout';
-import type { Conflict } from '../sheets/sheet-sync';
+import { XLSX_MIME, type PeriodCode } from '../../core/contract/common';
+import { PERIOD_NAMES } from '../../core/sheets/report-layout';
+import type { Conflict } from '../../core/sheets/sheet-sync';
 import { isCentral, type MissingItem, type PaneController, type PaneState } from './controller';
 import { formatValue } from './texts';
-import { FIELD_LABELS } from '../../api/contract/messages';
+import { FIELD_LABELS } from '../../core/contract/messages';
 
 /** The DOM side of the pane: renders the controller's state and forwards clicks. No logic of its own. */
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -81,9 +81,7 @@ export function bindView(controller: PaneController, onSignOut: () => void) {
   $<HTMLFormElement>('picker').onsubmit = (e) => e.preventDefault();
 
   const thisYear = new Date().getFullYear();
-  $('years').replaceChildren(
-    ...[...new Set([thisYear + 1, thisYear, thisYear - 1, 2022])].map((y) => Object.assign(document.createElement('option'), { value: String(y) })),
-  );
+  $('years').replaceChildren(...[...new Set([thisYear + 1, thisYear, thisYear - 1, 2022])].map((y) => Object.assign(document.createElement('option'), { value: String(y) })));
 
   return function render(s: PaneState) {
     $('starting').hidden = true;
@@ -105,10 +103,16 @@ export function bindView(controller: PaneController, onSignOut: () => void) {
 
     $('busy').hidden = s.busy === null;
     $('busy').textContent = s.busy ?? '';
-    const message = $('message');
-    message.hidden = s.message === null;
-    message.textContent = s.message?.text ?? '';
-    message.className = `message ${s.message?.kind ?? ''}`;
+    // The message shows where the user is: under the report's buttons, or on the sign-in form.
+    for (const [id, phase] of [
+      ['message', 'ready'],
+      ['sign-in-message', 'signed-out'],
+    ] as const) {
+      const message = $(id);
+      message.hidden = s.message === null || s.phase !== phase;
+      message.textContent = s.message?.text ?? '';
+      message.className = `message ${s.message?.kind ?? ''}`;
+    }
 
     $('consolidation').hidden = !isCentral(s.me);
     $<HTMLButtonElement>('pull-consolidation').disabled = s.busy !== null;
@@ -127,16 +131,26 @@ export function bindView(controller: PaneController, onSignOut: () => void) {
     $('upload-errors').replaceChildren(...s.uploadErrors.map((text) => item([text])));
 
     $('conflicts').hidden = s.conflicts.length === 0;
-    $('conflicts').querySelector('ul')!.replaceChildren(...s.conflicts.map((c) => conflictItem(c, controller)));
+    $('conflicts')
+      .querySelector('ul')!
+      .replaceChildren(...s.conflicts.map((c) => conflictItem(c, controller)));
+    $('row-problems').hidden = s.rowProblems.length === 0;
+    $('row-problems')
+      .querySelector('ul')!
+      .replaceChildren(...s.rowProblems.map((m) => missingItem(m, controller)));
     $('incomplete').hidden = s.incomplete.length === 0;
-    $('incomplete').querySelector('ul')!.replaceChildren(...s.incomplete.map((m) => missingItem(m, controller)));
+    $('incomplete')
+      .querySelector('ul')!
+      .replaceChildren(...s.incomplete.map((m) => missingItem(m, controller)));
 
     const sheets = $('sheets');
     sheets.querySelector('ul')!.replaceChildren(
       ...s.reports.map((r) => {
         const pick = el('button', `${r.organisation.name}, ${PERIOD_NAMES[r.period]} ${r.year}`, 'row-link');
         pick.type = 'button';
-        pick.title = `Bladet "${r.sheetName}", hämtat ${new Date(r.pulledAt).toLocaleString('sv-SE', { dateStyle: 'short', timeStyle: 'short' })}`;
+        pick.title = `Bladen ${Object.values(r.tables)
+          .map((t) => `"${t.sheet}"`)
+          .join(', ')}, hämtade ${new Date(r.pulledAt).toLocaleString('sv-SE', { dateStyle: 'short', timeStyle: 'short' })}`;
         pick.onclick = () => controller.select({ organisation: r.organisation.code, year: r.year, period: r.period });
         const current = r.organisation.code === s.selection.organisation && r.year === s.selection.year && r.period === s.selection.period;
         return item([pick], current ? 'current' : undefined);

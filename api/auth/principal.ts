@@ -1,5 +1,5 @@
 import { forbidden } from '../errors';
-import type { Role } from '../contract/common';
+import type { Role } from '../../core/contract/common';
 
 export interface Principal {
   sub: string;

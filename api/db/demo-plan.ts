@@ -1,10 +1,11 @@
 import reference from '../../data-seed/reference-budget.json';
-import { PlanDocumentSchema, type PlanDocument, type PlanDocumentInput } from '../contract/plan';
+import { PlanDocumentSchema, type PlanDocument, type PlanDocumentInput } from '../../core/contract/plan';
 
 /**
  * The demo year: the reference budget (KF's goals, indicators and targets exactly as given),
  * extended with a plausible picture of who reports on what, each organisation's own goals and
- * a few own årsmål, some of them deliberately less ambitious than KF's.
+ * a few own årsmål, some of them deliberately less ambitious than KF's, KF activities and a few
+ * boards' own, and uppdrag from KF and KS.
  */
 const ECONOMY_FOR_ALL = ['3.1.1', '3.2.1'];
 const ECONOMY_FOR_BOARDS = ['3.1.2', '3.2.2'];
@@ -54,6 +55,98 @@ const OWN_TARGETS: { organisation: string; indicator: string; annualTarget: numb
   { organisation: 'fn-trafik', indicator: '3.2.1', annualTarget: 6.5 },
 ];
 
+const DISTRICTS = [
+  'sdn-jarva',
+  'sdn-norra-innerstaden',
+  'sdn-hagersten-alvsjo',
+  'sdn-bromma',
+  'sdn-hasselby-vallingby',
+  'sdn-kungsholmen',
+  'sdn-sodermalm',
+  'sdn-enskede-arsta-vantor',
+  'sdn-skarpnack',
+  'sdn-farsta',
+  'sdn-skarholmen',
+];
+
+type KfActivityInput = NonNullable<PlanDocumentInput['directionGoals'][number]['kfGoals'][number]['activities']>[number];
+
+/** KF activities by KF goal, each reported on by several organisations. */
+const KF_ACTIVITIES: Record<string, KfActivityInput[]> = {
+  '1.1': [
+    {
+      code: '1.1.A1',
+      title: 'Fler feriejobb för ungdomar i ytterstaden',
+      startDate: '2022-03-01',
+      endDate: '2022-08-31',
+      reportedBy: ['sdn-jarva', 'sdn-farsta', 'sdn-skarholmen', 'sdn-enskede-arsta-vantor', 'fn-arbetsmarknad'],
+    },
+  ],
+  '1.2': [{ code: '1.2.A1', title: 'Trygghetsskapande insatser i samverkan med polisen', reportedBy: DISTRICTS }],
+  '1.5': [
+    {
+      code: '1.5.A1',
+      title: 'Införa fast omsorgskontakt i hemtjänsten',
+      startDate: '2022-01-01',
+      endDate: '2023-06-30',
+      reportedBy: ['fn-aldre', 'sdn-farsta', 'sdn-sodermalm', 'sdn-bromma', 'sdn-skarpnack'],
+    },
+  ],
+  '2.5': [
+    {
+      code: '2.5.A1',
+      title: 'Fossilfria arbetsmaskiner och transporter i egen regi',
+      endDate: '2022-12-31',
+      reportedBy: ['fn-trafik', 'fn-miljo-halsoskydd', 'ab-sisab'],
+    },
+  ],
+  '3.2': [{ code: '3.2.A1', title: 'Heltid som norm i stadens verksamheter', reportedBy: ['sdn-farsta', 'sdn-jarva', 'fn-aldre', 'fn-social', 'fn-utbildning'] }],
+};
+
+/** A few boards' own activities, by organisation and the KF goal of the nämndmål they sit under. */
+const OWN_ACTIVITIES: Record<string, Record<string, { code: string; title: string; startDate?: string; endDate?: string }[]>> = {
+  'sdn-farsta': {
+    '1.2': [{ code: 'N2.A1', title: 'Trygghetsvandringar med boende och polis i Farsta centrum', startDate: '2022-02-01', endDate: '2022-11-30' }],
+    '3.1': [{ code: 'N3.A1', title: 'Månatlig budgetuppföljning med enhetscheferna' }],
+  },
+  'sdn-jarva': { '1.1': [{ code: 'N1.A1', title: 'Uppsökande arbete bland unga vuxna utan sysselsättning', startDate: '2022-01-15' }] },
+  'fn-aldre': { '1.5': [{ code: 'N1.A1', title: 'Kompetenslyft i demensvård för undersköterskor', endDate: '2022-12-31' }] },
+};
+
+/**
+ * Uppdrag: one given the year before that runs into the demo year (reported back in it), one
+ * given to several organisations that runs into the next year, and one from KS.
+ */
+const COMMISSIONS: NonNullable<PlanDocumentInput['commissions']> = [
+  {
+    code: 'KF-2021-14',
+    title: 'Utreda en gemensam organisation för hemtjänst nattetid',
+    givenBy: 'KF',
+    yearGiven: 2021,
+    deadline: '2022-10-31',
+    responsible: 'fn-aldre',
+    participants: ['sdn-farsta', 'sdn-skarpnack'],
+  },
+  {
+    code: 'KF-2022-03',
+    title: 'Ta fram en stadsövergripande plan för fler bostäder för äldre',
+    givenBy: 'KF',
+    yearGiven: 2022,
+    deadline: '2023-03-31',
+    responsible: 'fn-stadsbyggnad',
+    participants: ['fn-aldre', 'fn-exploatering', 'ab-micasa'],
+  },
+  {
+    code: 'KS-2022-07',
+    title: 'Samordna trygghetsskapande åtgärder i Farsta och Skärholmen',
+    givenBy: 'KS',
+    yearGiven: 2022,
+    deadline: '2022-12-31',
+    responsible: 'sdn-farsta',
+    participants: ['sdn-skarholmen', 'fn-social'],
+  },
+];
+
 function indicatorsOf(org: { code: string; kind: string }): string[] {
   const own = org.kind === 'stadsdelsnamnd' ? DISTRICT : (SPECIALIST[org.code] ?? []);
   const economy = org.kind === 'bolag' ? ECONOMY_FOR_ALL : [...ECONOMY_FOR_ALL, ...ECONOMY_FOR_BOARDS];
@@ -79,7 +172,7 @@ export function demoPlanDocument(): PlanDocument {
         kfGoal,
         code: `N${n + 1}`,
         title: GOAL_WORDING[kfGoal] ?? `Nämndens mål under KF-mål ${kfGoal}`,
-        activities: [],
+        activities: OWN_ACTIVITIES[org.code]?.[kfGoal] ?? [],
       }),
     );
   }
@@ -88,7 +181,24 @@ export function demoPlanDocument(): PlanDocument {
     kfGoals: dg.kfGoals.map((g) => ({
       ...g,
       indicators: (g.indicators ?? []).map((i) => ({ ...i, reportedBy: reporters.get(i.code) ?? [] })),
+      activities: KF_ACTIVITIES[g.code] ?? [],
     })),
   }));
-  return PlanDocumentSchema.parse({ ...input, directionGoals, organisationGoals, organisationTargets: OWN_TARGETS });
+  return PlanDocumentSchema.parse({ ...input, directionGoals, organisationGoals, organisationTargets: OWN_TARGETS, commissions: COMMISSIONS });
+}
+
+/**
+ * The year before the demo year, so the demo has a full earlier year to compare with (last
+ * year's outcome, forecast accuracy, trends): the same goals, indicators, reporters, nämndmål and
+ * own årsmål, without activities and uppdrag (those are the demo year's).
+ */
+export function earlierYearPlanDocument(): PlanDocument {
+  const doc = demoPlanDocument();
+  return PlanDocumentSchema.parse({
+    ...doc,
+    year: doc.year - 1,
+    directionGoals: doc.directionGoals.map((dg) => ({ ...dg, kfGoals: dg.kfGoals.map((g) => ({ ...g, activities: [] })) })),
+    organisationGoals: doc.organisationGoals.map((g) => ({ ...g, activities: [] })),
+    commissions: [],
+  });
 }

@@ -1,9 +1,15 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from '../../migrations/0001_model';
+import * as m0002 from '../../migrations/0002_actor_ids_and_plan_history';
+import * as m0003 from '../../migrations/0003_activities_and_commissions';
+import * as m0004 from '../../migrations/0004_history_one_row_per_change';
 
 /** Every migration, registered here in order; files in migrations/ are never edited once landed. */
 const migrations: Record<string, Migration> = {
   '0001_model': m0001,
+  '0002_actor_ids_and_plan_history': m0002,
+  '0003_activities_and_commissions': m0003,
+  '0004_history_one_row_per_change': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -12,12 +18,20 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  // Name the schema: Kysely otherwise finds its tables in any schema, and parallel test suites
-  // (one schema each on one server) would see each other's migration tables.
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableSchema: rows[0]!.schema });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<string[]> {
+  // One session, without the pool's statement timeout: a migration rewrites whole tables.
+  return db.connection().execute(async (conn) => {
+    await sql`set statement_timeout = 0`.execute(conn);
+    try {
+      // Name the schema: Kysely otherwise finds its tables in any schema, and parallel test suites
+      // (one schema each on one server) would see each other's migration tables.
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn);
+      const migrator = new Migrator({ db: conn, provider: new StaticMigrationProvider(), migrationTableSchema: rows[0]!.schema });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    } finally {
+      await sql`reset statement_timeout`.execute(conn).catch(() => undefined);
+    }
+  });
 }

@@ -69,13 +69,70 @@ export interface ActivityTable {
   org_goal_id: number | null;
   code: string;
   title: string;
+  /** `date`; read as text (`start_date::text`), YYYY-MM-DD. */
+  start_date: IsoDate | null;
+  end_date: IsoDate | null;
+}
+
+/** `date` columns are written as YYYY-MM-DD and read back cast to text (the drivers would make a local-time Date). */
+export type IsoDate = ColumnType<string, string, string>;
+
+/** Which organisations report on a KF activity. */
+export interface OrgActivityTable {
+  organisation_code: string;
+  activity_id: number;
+}
+
+export type CommissionGiver = 'KF' | 'KS';
+export type ActivityState = 'not_started' | 'ongoing' | 'done' | 'cancelled';
+export type CommissionState = 'not_started' | 'ongoing' | 'done' | 'reported';
+
+/** An uppdrag: given by KF or KS in a year (its identity with its code), one organisation responsible. */
+export interface CommissionTable {
+  id: Generated<number>;
+  code: string;
+  year_given: number;
+  given_by: CommissionGiver;
+  title: string;
+  deadline: IsoDate | null;
+  responsible_organisation_code: string;
+}
+
+/** The organisations taking part in an uppdrag (i samverkan med). */
+export interface CommissionParticipantTable {
+  commission_id: number;
+  organisation_code: string;
+}
+
+export interface ActivityFollowupTable {
+  report_id: number;
+  activity_id: number;
+  state: ActivityState | null;
+  comment: string | null;
+  version: Generated<number>;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp | null;
+}
+
+export interface CommissionFollowupTable {
+  report_id: number;
+  commission_id: number;
+  state: CommissionState | null;
+  text: string | null;
+  version: Generated<number>;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp | null;
 }
 
 export interface OrgIndicatorTable {
   organisation_code: string;
   indicator_id: number;
   annual_target: Numeric | null;
+  /** The user id (token `sub`) of the last change; the name shown is `changed_by_name`. */
   changed_by: string | null;
+  changed_by_name: string | null;
   changed_at: Timestamp | null;
 }
 
@@ -93,7 +150,9 @@ export interface ReportTable {
   organisation_code: string;
   state: ColumnType<'open' | 'submitted', 'open' | 'submitted' | undefined, 'open' | 'submitted'>;
   submitted_at: Timestamp | null;
+  /** The submitter's user id (token `sub`); the name shown is `submitted_by_name`. */
   submitted_by: string | null;
+  submitted_by_name: string | null;
 }
 
 export interface IndicatorResultTable {
@@ -107,6 +166,10 @@ export interface IndicatorResultTable {
   changed_by: string | null;
   changed_by_name: string | null;
   changed_at: Timestamp | null;
+  /** Set when the plan's årsmål changed after the report was handed in: the targets it keeps. */
+  targets_fixed_at: Timestamp | null;
+  fixed_kf_target: Numeric | null;
+  fixed_org_target: Numeric | null;
 }
 
 export interface GoalAssessmentTable {
@@ -125,9 +188,27 @@ export interface GoalAssessmentTable {
 export interface ChangeHistoryTable {
   id: Generated<string>;
   report_id: number;
-  entity: 'indicator' | 'goal' | 'report';
+  entity: 'indicator' | 'goal' | 'activity' | 'commission' | 'report';
   entity_id: number | null;
-  field: string;
+  /** `{"field": [old, new], …}`: the row's changed fields, values as text (migration 0004). */
+  changes: ColumnType<HistoryChanges, string, never>;
+  changed_by: string;
+  changed_by_name: string | null;
+  changed_at: Generated<Date>;
+  request_id: string | null;
+}
+
+/** A history row's field changes: each changed field's old and new value, as text. */
+export type HistoryChanges = Record<string, [string | null, string | null]>;
+
+/** Changes to a year's plan (KF's when organisation_code is null): who, when, from what to what. */
+export interface PlanHistoryTable {
+  id: Generated<string>;
+  year: number;
+  organisation_code: string | null;
+  entity: 'indicator';
+  entity_id: number | null;
+  field: 'annualTarget';
   old_value: string | null;
   new_value: string | null;
   changed_by: string;
@@ -153,11 +234,17 @@ export interface Database {
   org_goal: OrgGoalTable;
   indicator: IndicatorTable;
   activity: ActivityTable;
+  org_activity: OrgActivityTable;
+  commission: CommissionTable;
+  commission_participant: CommissionParticipantTable;
+  activity_followup: ActivityFollowupTable;
+  commission_followup: CommissionFollowupTable;
   org_indicator: OrgIndicatorTable;
   period: PeriodTable;
   report: ReportTable;
   indicator_result: IndicatorResultTable;
   goal_assessment: GoalAssessmentTable;
   change_history: ChangeHistoryTable;
+  plan_history: PlanHistoryTable;
   idempotency_key: IdempotencyKeyTable;
 }

@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
 import express, { Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { TokenVerifier } from '../auth/verifier';
-import type { SignInConfig } from '../contract/common';
+import type { SignInConfig } from '../../core/contract/common';
 import { ApiError } from '../errors';
 import { authenticate } from './auth';
 import type { AppContext } from './context';
 import { errorHandler } from './error-handler';
+import { BODY_LIMITS, jsonBody } from './json-body';
 import { buildOpenApiDocument } from './openapi';
 import { docsPage } from './docs-page';
 import { organisationsRouter } from './routes/organisations';
 import { plansRouter } from './routes/plans';
 import { reportsRouter } from './routes/reports';
-
-export const JSON_BODY_LIMIT = '5mb';
 
 export interface AppOptions extends AppContext {
   verify: TokenVerifier;
@@ -45,6 +45,15 @@ const OFFICE_FRAME_ANCESTORS = [
   'https://*.cloud.microsoft',
 ];
 
+/**
+ * A caller's own X-Request-Id, if it looks like one: logged and echoed as its own field
+ * (clientRequestId), never used as our request id, which we always make ourselves.
+ */
+export function clientRequestId(req: IncomingMessage): string | undefined {
+  const incoming = req.headers['x-request-id'];
+  return typeof incoming === 'string' && /^[\w.:-]{1,100}$/.test(incoming) ? incoming : undefined;
+}
+
 export function createApp(options: AppOptions): express.Express {
   const ctx: AppContext = { db: options.db, databaseKind: options.databaseKind };
   const app = express();
@@ -54,10 +63,15 @@ export function createApp(options: AppOptions): express.Express {
     pinoHttp({
       logger: options.logger,
       genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+        const id = randomUUID();
         res.setHeader('X-Request-Id', id);
+        const client = clientRequestId(req);
+        if (client) res.setHeader('X-Client-Request-Id', client);
         return id;
+      },
+      customProps: (req) => {
+        const client = clientRequestId(req);
+        return client ? { clientRequestId: client } : {};
       },
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
@@ -80,7 +94,7 @@ export function createApp(options: AppOptions): express.Express {
     cors({
       origin: options.corsOrigins && options.corsOrigins.length > 0 ? options.corsOrigins : false,
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
-      exposedHeaders: ['X-Request-Id', 'Idempotent-Replayed'],
+      exposedHeaders: ['X-Request-Id', 'X-Client-Request-Id', 'Idempotent-Replayed'],
     }),
   );
 
@@ -91,8 +105,12 @@ export function createApp(options: AppOptions): express.Express {
   api.get('/auth-config', (_req, res) => {
     res.json(options.signIn ?? { mode: 'development' });
   });
-  api.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  // The token first: an anonymous caller makes us read no body at all.
   api.use(authenticate(options.verify));
+  api.put('/years/:year/organisations/:org/reports/:period', jsonBody(BODY_LIMITS.reportWrite));
+  api.put('/years/:year/plan', jsonBody(BODY_LIMITS.plan));
+  api.put('/years/:year/organisations/:org/targets', jsonBody(BODY_LIMITS.targets));
+  api.use(jsonBody(BODY_LIMITS.other));
   api.use(organisationsRouter(ctx));
   api.use(plansRouter(ctx));
   api.use(reportsRouter(ctx));
@@ -102,19 +120,21 @@ export function createApp(options: AppOptions): express.Express {
   });
   app.use('/api/v1', api);
 
-  const openapi = buildOpenApiDocument();
+  // Generated on the first request (then kept): about half a second of CPU a start need not spend.
   app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
+    res.json(buildOpenApiDocument());
   });
   app.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage(openapi));
+    res.type('html').send(docsPage(buildOpenApiDocument()));
   });
 
   if (options.manifestFile && fs.existsSync(options.manifestFile)) {
     const manifest = fs.readFileSync(options.manifestFile, 'utf8');
-    app.get('/manifest.xml', (req, res) => {
-      const origin = options.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-      res.type('application/xml').send(manifest.replaceAll('https://localhost:3000', origin));
+    // The origin comes from configuration only: a Host or X-Forwarded-* header must not steer
+    // where Excel loads the add-in from. Without one the file's own URLs are served unchanged.
+    const served = options.publicUrl ? manifest.replaceAll('https://localhost:3000', options.publicUrl) : manifest;
+    app.get('/manifest.xml', (_req, res) => {
+      res.type('application/xml').send(served);
     });
   }
   if (options.addinDir && fs.existsSync(options.addinDir)) {

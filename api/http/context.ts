@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Response } from 'express';
 import type { Database } from '../db/schema';
 import type { DatabaseKind } from '../db/connection';
-import type { Actor } from '../db/report-queries';
+import type { Actor } from '../db/history-queries';
 import { principalOf } from './auth';
 
 export interface AppContext {

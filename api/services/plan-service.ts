@@ -1,40 +1,68 @@
-import { sql, type Kysely } from 'kysely';
-import type { ErrorDetail } from '../contract/common';
-import { problemMessage } from '../contract/messages';
-import type { KfPlan, OrgPlan, SetTargetsRequest } from '../contract/plan';
-import { byCode } from '../domain/codes';
-import { parseSwedishNumber } from '../domain/numbers';
-import { sameValue } from '../domain/row-writes';
-import { isBelowKfAmbition, targetsInForce, type PeriodCode } from '../domain/rules';
+import type { Kysely } from 'kysely';
+import type { ErrorDetail } from '../../core/contract/common';
+import { problemMessage } from '../../core/contract/messages';
+import type { KfPlan, OrgPlan, PlanDocument, PlanHistoryEntry, SetTargetsRequest } from '../../core/contract/plan';
+import { byCode } from '../../core/domain/codes';
+import { parseSwedishNumber } from '../../core/domain/numbers';
+import { indicatorsOfGoal } from '../../core/domain/report-status';
+import { sameValue } from '../../core/domain/row-writes';
+import { isBelowKfAmbition, targetsInForce, type PeriodCode } from '../../core/domain/rules';
 import { ApiError, notFound, validationFailed } from '../errors';
-import { num, type Actor } from '../db/report-queries';
+import { findOrganisation, type Organisation } from '../db/organisation-queries';
+import { importPlanInto, PlanReferenceError, type ImportSummary } from '../db/plan-import';
+import {
+  directionGoalsOf,
+  findBudgetYear,
+  kfGoalsOf,
+  kfIndicatorsOf,
+  loadPlanHistory,
+  lockOpenReports,
+  lockOrgTargets,
+  lockReportsOfYear,
+  orgGoalsOf,
+  orgIndicatorsOf,
+  releaseTargetsOfOpenReports,
+  updatePeriod,
+  writeOrgTargets,
+  type BudgetYear,
+  type PlanScope,
+  type ReportOfYear,
+  type TargetChange,
+} from '../db/plan-queries';
+import { activitiesReportedBy, kfActivitiesWithReporters } from '../db/activity-queries';
+import { commissionsRunningIn } from '../db/commission-queries';
+import type { Actor } from '../db/history-queries';
+import { PLAN_TABLES, refreshStatistics } from '../db/statistics';
+import { iso, num } from '../db/values';
 import type { Database } from '../db/schema';
 import { recomputeReport } from './report-service';
 
 type Db = Kysely<Database>;
 
-async function requireYear(db: Db, year: number): Promise<number> {
-  const row = await db.selectFrom('budget_year').select('partial_threshold_percent').where('year', '=', year).executeTakeFirst();
+async function requireYear(db: Db, year: number): Promise<BudgetYear> {
+  const row = await findBudgetYear(db, year);
   if (!row) throw notFound(`Budgetåret ${year}`);
-  return Number(row.partial_threshold_percent);
+  return row;
+}
+
+async function requireOrganisation(db: Db, code: string): Promise<Organisation> {
+  const organisation = await findOrganisation(db, code);
+  if (!organisation) throw notFound(`Organisationen ${code}`);
+  return organisation;
 }
 
 export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
-  const threshold = await requireYear(db, year);
-  const [directionGoals, kfGoals, indicators, activities] = await Promise.all([
-    db.selectFrom('direction_goal').select(['id', 'code', 'title']).where('year', '=', year).execute(),
-    db.selectFrom('kf_goal').select(['id', 'code', 'title', 'direction_goal_id']).where('year', '=', year).execute(),
-    db
-      .selectFrom('indicator')
-      .selectAll()
-      .where('year', '=', year)
-      .where('owner_organisation_code', 'is', null)
-      .execute(),
-    db.selectFrom('activity').select(['id', 'code', 'title', 'kf_goal_id']).where('year', '=', year).where('kf_goal_id', 'is not', null).execute(),
+  const budgetYear = await requireYear(db, year);
+  const [directionGoals, kfGoals, indicators, activities, commissions] = await Promise.all([
+    directionGoalsOf(db, year),
+    kfGoalsOf(db, year),
+    kfIndicatorsOf(db, year),
+    kfActivitiesWithReporters(db, year),
+    commissionsRunningIn(db, year),
   ]);
   return {
     year,
-    partialThresholdPercent: threshold,
+    partialThresholdPercent: Number(budgetYear.partial_threshold_percent),
     directionGoals: directionGoals.sort(byCode).map((dg) => ({
       ...dg,
       kfGoals: kfGoals
@@ -58,55 +86,26 @@ export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
               annualTarget: num(i.kf_annual_target),
               source: i.source,
             })),
-          activities: activities.filter((a) => a.kf_goal_id === g.id).sort(byCode).map(({ kf_goal_id: _g, ...a }) => a),
+          activities: activities
+            .filter((a) => a.kf_goal_id === g.id)
+            .sort(byCode)
+            .map(({ kf_goal_id: _g, ...a }) => a),
         })),
     })),
+    commissions,
   };
 }
 
 export async function getOrgPlan(db: Db, year: number, organisationCode: string): Promise<OrgPlan> {
   await requireYear(db, year);
-  const organisation = await db.selectFrom('organisation').select(['code', 'name', 'kind']).where('code', '=', organisationCode).executeTakeFirst();
-  if (!organisation) throw notFound(`Organisationen ${organisationCode}`);
-  const [goals, indicators, activities] = await Promise.all([
-    db
-      .selectFrom('org_goal as og')
-      .innerJoin('kf_goal as g', 'g.id', 'og.kf_goal_id')
-      .select(['og.id', 'og.code', 'og.title', 'g.id as kfGoalId', 'g.code as kfGoalCode', 'g.title as kfGoalTitle'])
-      .where('og.year', '=', year)
-      .where('og.organisation_code', '=', organisationCode)
-      .execute(),
-    db
-      .selectFrom('org_indicator as oi')
-      .innerJoin('indicator as i', 'i.id', 'oi.indicator_id')
-      .leftJoin('kf_goal as g', 'g.id', 'i.kf_goal_id')
-      .select([
-        'i.id',
-        'i.code',
-        'i.title',
-        'i.unit',
-        'i.direction',
-        'i.tolerance',
-        'i.frequency',
-        'i.source',
-        'i.kf_annual_target',
-        'i.kf_goal_id',
-        'i.org_goal_id',
-        'i.owner_organisation_code',
-        'g.code as kf_goal_code',
-        'oi.annual_target',
-      ])
-      .where('oi.organisation_code', '=', organisationCode)
-      .where('i.year', '=', year)
-      .execute(),
-    db
-      .selectFrom('activity as a')
-      .innerJoin('org_goal as og', 'og.id', 'a.org_goal_id')
-      .select(['a.id', 'a.code', 'a.title', 'a.org_goal_id'])
-      .where('og.organisation_code', '=', organisationCode)
-      .where('og.year', '=', year)
-      .execute(),
+  const organisation = await requireOrganisation(db, organisationCode);
+  const [goals, indicators, activities, commissions] = await Promise.all([
+    orgGoalsOf(db, year, organisationCode),
+    orgIndicatorsOf(db, year, organisationCode),
+    activitiesReportedBy(db, year, organisationCode).execute(),
+    commissionsRunningIn(db, year, organisationCode),
   ]);
+  activities.sort(byCode);
   const planIndicators = indicators.sort(byCode).map((i) => {
     const targets = targetsInForce(num(i.kf_annual_target), num(i.annual_target));
     return {
@@ -134,38 +133,38 @@ export async function getOrgPlan(db: Db, year: number, organisationCode: string)
       id: g.id,
       code: g.code,
       title: g.title,
-      kfGoal: { id: g.kfGoalId, code: g.kfGoalCode, title: g.kfGoalTitle },
-      indicators: planIndicators
-        .filter((i) => i.orgGoalId === g.id || (i.orgGoalId === null && i.kfGoalId === g.kfGoalId))
-        .map(strip),
-      activities: activities.filter((a) => a.org_goal_id === g.id).sort(byCode).map(({ org_goal_id: _g, ...a }) => a),
+      kfGoal: { id: g.kf_goal_id, code: g.kf_goal_code, title: g.kf_goal_title },
+      indicators: indicatorsOfGoal({ goalId: g.id, kfGoalId: g.kf_goal_id }, planIndicators).map(strip),
+      activities: activities.filter((a) => a.org_goal_id === g.id).map(({ id, code, title, startDate, endDate }) => ({ id, code, title, startDate, endDate })),
     })),
     indicators: planIndicators.map(({ kfGoalId: _k, orgGoalId: _o, ...i }) => i),
+    activities: activities.map(({ kf_goal_id, org_goal_id: _g, ...a }) => ({ ...a, owner: kf_goal_id === null ? ('organisation' as const) : ('kf' as const) })),
+    commissions: commissions.map((c) => ({ ...c, role: c.responsible.code === organisationCode ? ('responsible' as const) : ('participant' as const) })),
   };
 }
 
-/**
- * Sets an organisation's own årsmål (null: follow KF's). All or nothing; statuses and
- * suggestions of the organisation's reports that year are recomputed against the new targets.
- */
-export async function setOrgTargets(db: Db, year: number, organisationCode: string, body: SetTargetsRequest, actor: Actor): Promise<OrgPlan> {
-  await requireYear(db, year);
-  const assigned = new Set(
-    (
-      await db
-        .selectFrom('org_indicator as oi')
-        .innerJoin('indicator as i', 'i.id', 'oi.indicator_id')
-        .select('i.id')
-        .where('oi.organisation_code', '=', organisationCode)
-        .where('i.year', '=', year)
-        .execute()
-    ).map((r) => r.id),
-  );
+interface ParsedTarget {
+  index: number;
+  indicatorId: number;
+  value: number | null;
+  /** The årsmål the client read; undefined when it sent none. */
+  base?: number | null;
+}
+
+/** Every problem of a targets request at once: duplicate rows, unknown indicators, values that are no numbers. */
+function parseTargets(body: SetTargetsRequest, assigned: ReadonlySet<number>): ParsedTarget[] {
   const details: ErrorDetail[] = [];
-  const targets: { index: number; indicatorId: number; value: number | null; base?: number | null }[] = [];
+  const targets: ParsedTarget[] = [];
+  const firstIndex = new Map<number, number>();
   body.targets.forEach((t, index) => {
     const parsed = parseSwedishNumber(t.annualTarget);
     const base = t.baseAnnualTarget === undefined ? undefined : parseSwedishNumber(t.baseAnnualTarget);
+    const first = firstIndex.get(t.indicatorId);
+    if (first !== undefined) {
+      details.push({ index, indicatorId: t.indicatorId, field: 'indicatorId', code: 'DUPLICATE_ROW', message: problemMessage('DUPLICATE_ROW', 'indicatorId'), firstIndex: first });
+      return;
+    }
+    firstIndex.set(t.indicatorId, index);
     if (!assigned.has(t.indicatorId)) {
       details.push({ index, indicatorId: t.indicatorId, field: 'indicatorId', code: 'UNKNOWN_INDICATOR', message: problemMessage('UNKNOWN_INDICATOR') });
     } else if (!parsed.ok || (base && !base.ok)) {
@@ -174,59 +173,142 @@ export async function setOrgTargets(db: Db, year: number, organisationCode: stri
     } else targets.push({ index, indicatorId: t.indicatorId, value: parsed.value, ...(base?.ok ? { base: base.value } : {}) });
   });
   if (details.length > 0) throw validationFailed(details);
+  return targets;
+}
+
+const isOpen = (r: Pick<ReportOfYear, 'state' | 'period_state'>) => r.state === 'open' && r.period_state === 'open';
+
+/**
+ * The interim rule until plans have states of their own (README, "Årsmål"): an organisation
+ * changes its årsmål while none of its reports of the year is handed in (submitted, or in a
+ * locked period); after that only the centre does.
+ */
+function assertOrganisationMayChangeTargets(year: number, periods: ReadonlyArray<{ code: PeriodCode; state: 'open' | 'locked' }>, reports: readonly ReportOfYear[]): void {
+  const submitted = new Set(reports.filter((r) => r.state === 'submitted').map((r) => r.period));
+  const closed = periods
+    .filter((p) => p.state === 'locked' || submitted.has(p.code))
+    .map((p) =>
+      p.state === 'locked'
+        ? { period: p.code, code: 'PERIOD_LOCKED', reason: `perioden ${p.code} är låst` }
+        : { period: p.code, code: 'REPORT_SUBMITTED', reason: `rapporten för ${p.code} är inskickad` },
+    );
+  if (closed.length === 0) return;
+  throw new ApiError(
+    'PERIOD_CLOSED',
+    `Nämndens årsmål för ${year} kan inte längre ändras av nämnden eftersom ${closed.map((c) => c.reason).join(' och ')}. ` +
+      'Stadsledningskontoret måste göra ändringen; redan lämnade rapporter behåller sina årsmål och statusar.',
+    closed.map(({ reason, ...c }) => ({ ...c, message: `${reason[0]!.toUpperCase()}${reason.slice(1)}.` })),
+  );
+}
+
+/**
+ * Sets an organisation's own årsmål (null: follow KF's). All or nothing. Each change goes into
+ * the plan history; open reports of the year are recomputed against the new targets, while
+ * handed-in ones (submitted, or in a locked period) keep the årsmål and statuses they had.
+ */
+export async function setOrgTargets(db: Db, year: number, organisationCode: string, body: SetTargetsRequest, actor: Actor, rights: { central: boolean }): Promise<OrgPlan> {
+  await requireYear(db, year);
+  await requireOrganisation(db, organisationCode);
+  const assigned = new Set((await orgIndicatorsOf(db, year, organisationCode)).map((i) => i.id));
+  const targets = parseTargets(body, assigned);
 
   await db.transaction().execute(async (trx) => {
+    const { periods, reports } = await lockReportsOfYear(trx, year, organisationCode);
     const current = new Map(
       (
-        await trx
-          .selectFrom('org_indicator')
-          .select(['indicator_id', 'annual_target', 'changed_by', 'changed_at'])
-          .where('organisation_code', '=', organisationCode)
-          .where('indicator_id', 'in', targets.length > 0 ? targets.map((t) => t.indicatorId) : [0])
-          .forUpdate()
-          .execute()
-      ).map((r) => [r.indicator_id, { annualTarget: num(r.annual_target), changedBy: r.changed_by, changedAt: r.changed_at ? new Date(r.changed_at).toISOString() : null }]),
+        await lockOrgTargets(
+          trx,
+          year,
+          organisationCode,
+          targets.map((t) => t.indicatorId),
+        )
+      ).map((r) => [r.indicator_id, r]),
     );
+    const stored = (t: ParsedTarget) => current.get(t.indicatorId)!;
+    const changes: TargetChange[] = targets
+      .filter((t) => !sameValue(t.value, num(stored(t).annual_target)))
+      .map((t) => ({ indicatorId: t.indicatorId, from: stored(t).annual_target, to: t.value }));
+    if (changes.length > 0 && !rights.central) assertOrganisationMayChangeTargets(year, periods, reports);
+
     const stale = targets
-      .filter((t) => t.base !== undefined && !sameValue(t.base, current.get(t.indicatorId)!.annualTarget))
-      .map((t) => ({
-        index: t.index,
-        indicatorId: t.indicatorId,
-        field: 'annualTarget',
-        code: 'STALE',
-        message: `Årsmålet har ändrats av ${current.get(t.indicatorId)!.changedBy ?? 'någon annan'} sedan du läste det.`,
-        current: current.get(t.indicatorId)!,
-      }));
+      .filter((t) => t.base !== undefined && !sameValue(t.base, num(stored(t).annual_target)))
+      .map((t) => {
+        const row = stored(t);
+        const changedBy = row.changed_by_name ?? row.changed_by;
+        return {
+          index: t.index,
+          indicatorId: t.indicatorId,
+          field: 'annualTarget',
+          code: 'STALE',
+          message: `Årsmålet har ändrats av ${changedBy ?? 'någon annan'} sedan du läste det.`,
+          current: { annualTarget: num(row.annual_target), changedBy, changedAt: iso(row.changed_at) },
+        };
+      });
     if (stale.length > 0) throw new ApiError('CONFLICT', `${stale.length} årsmål har ändrats av någon annan. Inget har sparats.`, stale);
-    for (const t of targets.filter((t) => !sameValue(t.value, current.get(t.indicatorId)!.annualTarget))) {
-      await trx
-        .updateTable('org_indicator')
-        .set({ annual_target: t.value, changed_by: actor.name, changed_at: sql<Date>`now()` })
-        .where('organisation_code', '=', organisationCode)
-        .where('indicator_id', '=', t.indicatorId)
-        .execute();
-    }
-    const reports = await trx
-      .selectFrom('report')
-      .select(['id', 'period'])
-      .where('year', '=', year)
-      .where('organisation_code', '=', organisationCode)
-      .forUpdate()
-      .execute();
-    for (const r of reports) await recomputeReport(trx, r.id, r.period as PeriodCode);
+    if (changes.length === 0) return;
+
+    await writeOrgTargets(trx, year, organisationCode, changes, actor);
+    for (const r of reports.filter(isOpen)) await recomputeReport(trx, r.id, r.period);
   });
   return getOrgPlan(db, year, organisationCode);
 }
 
+/**
+ * Merges a plan document (KF's plan, and organisations' goals and årsmål) in one transaction
+ * and recomputes the year's open reports against the årsmål it sets.
+ */
+export async function importPlanDocument(db: Db, doc: PlanDocument, actor: Actor): Promise<ImportSummary> {
+  try {
+    const summary = await db.transaction().execute(async (trx) => {
+      const summary = await importPlanInto(trx, doc, actor);
+      for (const r of await lockOpenReports(trx, doc.year)) await recomputeReport(trx, r.id, r.period);
+      return summary;
+    });
+    // A new year's rows, perhaps many: the planner must know them before the first big write.
+    await refreshStatistics(db, PLAN_TABLES);
+    return summary;
+  } catch (e) {
+    if (e instanceof PlanReferenceError) {
+      throw new ApiError('VALIDATION_FAILED', 'Plandokumentet hänvisar till något som inte finns. Inget har sparats.', [
+        { field: e.path, code: 'UNKNOWN_REFERENCE', message: e.message },
+      ]);
+    }
+    throw e;
+  }
+}
+
+/** Every change to a plan (an organisation's, or KF's when organisation is null), oldest first. */
+export async function getPlanHistory(db: Db, scope: PlanScope): Promise<PlanHistoryEntry[]> {
+  await requireYear(db, scope.year);
+  if (scope.organisation !== null) await requireOrganisation(db, scope.organisation);
+  const rows = await loadPlanHistory(db, scope);
+  return rows.map((r) => ({
+    at: new Date(r.changed_at).toISOString(),
+    by: r.changed_by,
+    byName: r.changed_by_name,
+    entity: r.entity,
+    entityId: r.entity_id,
+    entityCode: r.entity_code,
+    field: r.field,
+    oldValue: r.old_value,
+    newValue: r.new_value,
+    requestId: r.request_id,
+  }));
+}
+
+/**
+ * Locks or opens a period. Reports open again follow the plan's årsmål again: those that kept
+ * older ones while the period was locked are recomputed.
+ */
 export async function setPeriod(db: Db, year: number, period: PeriodCode, state: 'open' | 'locked', deadline: string | null | undefined) {
   await requireYear(db, year);
-  const row = await db
-    .updateTable('period')
-    .set({ state, ...(deadline !== undefined ? { deadline } : {}) })
-    .where('year', '=', year)
-    .where('code', '=', period)
-    .returning(['year', 'code', 'state', 'deadline'])
-    .executeTakeFirst();
-  if (!row) throw notFound(`Perioden ${period} för år ${year}`);
-  return { year: row.year, period: row.code, state: row.state, deadline: row.deadline ? new Date(row.deadline).toISOString() : null };
+  return db.transaction().execute(async (trx) => {
+    const row = await updatePeriod(trx, year, period, { state, ...(deadline !== undefined ? { deadline } : {}) });
+    if (!row) throw notFound(`Perioden ${period} för år ${year}`);
+    if (state === 'open') {
+      await lockOpenReports(trx, year, period);
+      for (const id of await releaseTargetsOfOpenReports(trx, { year, period })) await recomputeReport(trx, id, period);
+    }
+    return { year: row.year, period: row.code, state: row.state, deadline: iso(row.deadline) };
+  });
 }

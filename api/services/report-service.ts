@@ -1,48 +1,43 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { ErrorDetail } from '../contract/common';
-import { problemMessage } from '../contract/messages';
-import type { Report } from '../contract/report';
-import type { ReportWrite } from '../contract/report-write';
-import { statusOf, suggestionFor } from '../domain/report-status';
-import { planRowWrites, type StoredRow } from '../domain/row-writes';
-import type { Assessment, PeriodCode } from '../domain/rules';
-import { ApiError, notFound, validationFailed } from '../errors';
+import type { ErrorDetail, PeriodCode } from '../../core/contract/common';
+import { problemMessage } from '../../core/contract/messages';
+import type { Report, ReportAddress } from '../../core/contract/report';
+import type { AnswerMode, ReportChanges } from '../../core/contract/report-changes';
+import { rowPlace } from '../../core/contract/report-write';
+import { goalEvidence, missingComment } from '../../core/domain/followup-rules';
+import { statusOf, suggestionFor } from '../../core/domain/report-status';
+import { planRowWrites, type KeyedWrite, type StoredRow, type WritePlan } from '../../core/domain/row-writes';
+import { fieldNames, idOf, sentValues, type FieldValue, type RowKindSpec, type RowValues, type RowWrite } from '../../core/rows/row-kind';
+import { ACTIVITY_FOLLOWUPS, COMMISSION_FOLLOWUPS, GOAL_ASSESSMENTS, INDICATOR_RESULTS, type ReportWrite } from '../../core/rows/report-rows';
+import { loadActivityFollowups, loadCommissionFollowups, type ActivityFollowupRow, type CommissionFollowupRow } from '../db/followup-queries';
+import { appendHistory, loadHistory, type Actor } from '../db/history-queries';
+import { findIdempotentResponse, saveIdempotentResponse } from '../db/idempotency-queries';
 import {
-  appendHistory,
   ensureReport,
   findReportId,
-  findIdempotentResponse,
   findReportScope,
   loadGoalAssessments,
-  loadHistory,
   loadIndicatorResults,
-  lockReport,
   readReportHead,
-  saveIdempotentResponse,
   setReportState,
-  updateGoalValues,
-  updateIndicatorValues,
   updateStatuses,
   updateSuggestions,
-  type Actor,
   type GoalAssessmentRow,
   type IndicatorResultRow,
   type ReportHead,
   type ReportScope,
 } from '../db/report-queries';
 import type { Database } from '../db/schema';
+import { releaseTargetsOfOpenReports } from '../db/plan-queries';
+import { loadGoalWriteRows, loadIndicatorWriteRows } from '../db/report-write-queries';
+import { updateVersionedRows } from '../db/versioned-rows';
+import { ApiError, notFound, validationFailed } from '../errors';
+import { changesAnswer } from './report-changes';
 
 type Db = Kysely<Database>;
 
-export interface ReportAddress {
-  year: number;
-  organisation: string;
-  period: PeriodCode;
-}
-
-const INDICATOR_FIELDS = ['outcome', 'forecast', 'comment'] as const;
-const GOAL_FIELDS = ['assessment', 'motivation', 'analysis'] as const;
+export type { ReportAddress };
 
 async function scopeOf(db: Db, address: ReportAddress): Promise<ReportScope> {
   const scope = await findReportScope(db, address.year, address.organisation, address.period);
@@ -51,7 +46,14 @@ async function scopeOf(db: Db, address: ReportAddress): Promise<ReportScope> {
   return scope;
 }
 
-function toReport(scope: ReportScope, head: ReportHead, indicators: IndicatorResultRow[], goals: GoalAssessmentRow[]): Report {
+interface ReportRows {
+  indicators: IndicatorResultRow[];
+  goals: GoalAssessmentRow[];
+  activities: ActivityFollowupRow[];
+  commissions: CommissionFollowupRow[];
+}
+
+function toReport(scope: ReportScope, head: ReportHead, rows: ReportRows): Report {
   return {
     organisation: scope.organisation,
     year: scope.year,
@@ -60,31 +62,37 @@ function toReport(scope: ReportScope, head: ReportHead, indicators: IndicatorRes
     submittedAt: head.submittedAt,
     submittedBy: head.submittedBy,
     deadline: scope.deadline,
-    indicators: indicators.map(({ kfGoalId: _k, orgGoalId: _o, ...i }) => i),
-    goals: goals.map(({ kfGoalId: _k, suggested, ...g }) => ({
-      goalId: g.goalId,
-      code: g.code,
-      title: g.title,
-      kfGoalCode: g.kfGoalCode,
-      kfGoalTitle: g.kfGoalTitle,
-      suggestedAssessment: suggested,
-      assessment: g.assessment,
-      motivation: g.motivation,
-      analysis: g.analysis,
-      version: g.version,
-      changedBy: g.changedBy,
-      changedAt: g.changedAt,
-    })),
+    indicators: rows.indicators.map(({ kfGoalId: _k, orgGoalId: _o, ...i }) => i),
+    goals: rows.goals.map(({ kfGoalId, ...g }) => ({ ...g, evidence: goalEvidence({ goalId: g.goalId, kfGoalId }, rows.indicators, rows.activities) })),
+    activities: rows.activities.map(({ kfGoalId: _k, ...a }) => a),
+    commissions: rows.commissions,
   };
 }
 
-async function readReport(db: Db, scope: ReportScope, reportId: number): Promise<Report> {
-  const [head, indicators, goals] = await Promise.all([
-    readReportHead(db, reportId),
+const loadRows = async (db: Db, reportId: number): Promise<ReportRows> => {
+  const [indicators, goals, activities, commissions] = await Promise.all([
     loadIndicatorResults(db, reportId),
     loadGoalAssessments(db, reportId),
+    loadActivityFollowups(db, reportId),
+    loadCommissionFollowups(db, reportId),
   ]);
-  return toReport(scope, head, indicators, goals);
+  return { indicators, goals, activities, commissions };
+};
+
+/** The rows a write answered with its changes plans against: indicators and goals without what only the report shows. */
+const loadWriteRows = async (db: Db, reportId: number) => {
+  const [indicators, goals, activities, commissions] = await Promise.all([
+    loadIndicatorWriteRows(db, reportId),
+    loadGoalWriteRows(db, reportId),
+    loadActivityFollowups(db, reportId),
+    loadCommissionFollowups(db, reportId),
+  ]);
+  return { indicators, goals, activities, commissions };
+};
+
+async function readReport(db: Db, scope: ReportScope, reportId: number): Promise<Report> {
+  const [head, rows] = await Promise.all([readReportHead(db, reportId), loadRows(db, reportId)]);
+  return toReport(scope, head, rows);
 }
 
 export async function getReport(db: Db, address: ReportAddress): Promise<Report> {
@@ -98,16 +106,8 @@ function assertWritable(scope: ReportScope, head: ReportHead): void {
     throw new ApiError('PERIOD_CLOSED', `Perioden ${scope.period} ${scope.year} är låst av stadsledningskontoret.`);
   }
   if (head.state === 'submitted') {
-    throw new ApiError(
-      'PERIOD_CLOSED',
-      `Rapporten är redan inskickad${head.submittedBy ? ` av ${head.submittedBy}` : ''}. Stadsledningskontoret kan öppna den igen.`,
-    );
+    throw new ApiError('PERIOD_CLOSED', `Rapporten är redan inskickad${head.submittedBy ? ` av ${head.submittedBy}` : ''}. Stadsledningskontoret kan öppna den igen.`);
   }
-}
-
-interface ReportRows {
-  indicators: IndicatorResultRow[];
-  goals: GoalAssessmentRow[];
 }
 
 /**
@@ -116,7 +116,7 @@ interface ReportRows {
  */
 async function recomputeRows(db: Db, reportId: number, period: PeriodCode, rows: ReportRows): Promise<ReportRows> {
   const indicators = rows.indicators.map((i) => ({ ...i, status: statusOf(period, i) }));
-  const goals = rows.goals.map((g) => ({ ...g, suggested: suggestionFor(period, g, indicators) }));
+  const goals = rows.goals.map((g) => ({ ...g, suggestedAssessment: suggestionFor(period, g, indicators) }));
   await updateStatuses(
     db,
     reportId,
@@ -125,54 +125,87 @@ async function recomputeRows(db: Db, reportId: number, period: PeriodCode, rows:
   await updateSuggestions(
     db,
     reportId,
-    goals.filter((g, n) => g.suggested !== rows.goals[n]!.suggested),
+    goals.filter((g, n) => g.suggestedAssessment !== rows.goals[n]!.suggestedAssessment),
   );
-  return { indicators, goals };
+  return { ...rows, indicators, goals };
 }
 
 /** Recomputes every indicator status and goal suggestion of a report from its stored values. */
 export async function recomputeReport(db: Db, reportId: number, period: PeriodCode): Promise<void> {
-  const [indicators, goals] = await Promise.all([loadIndicatorResults(db, reportId), loadGoalAssessments(db, reportId)]);
-  await recomputeRows(db, reportId, period, { indicators, goals });
+  await recomputeRows(db, reportId, period, await loadRows(db, reportId));
 }
 
-/** Rows with the stored values of those just written laid over them (matched by `key`). */
-function withWritten<T, K extends keyof T>(rows: T[], key: K, written: ReadonlyArray<Pick<T, K> & Partial<T>>): T[] {
-  const byKey = new Map(written.map((w) => [w[key], w]));
-  return rows.map((r) => ({ ...r, ...byKey.get(r[key]) }));
+/** A kind's rows of a batch, planned against the report's rows of that kind as stored. */
+function planKind<S extends RowKindSpec, R extends StoredRow<RowValues<S>>>(spec: S, writes: readonly RowWrite<S>[], stored: readonly R[]) {
+  const byId = new Map(stored.map((r) => [idOf(spec, r), r]));
+  const keyed = writes.map((w, index): KeyedWrite<RowValues<S>> => ({
+    index,
+    id: idOf(spec, w),
+    baseVersion: w.baseVersion,
+    values: sentValues(spec, w) as Partial<RowValues<S>>,
+  }));
+  return { spec, byId, plan: planRowWrites<RowValues<S>>(fieldNames(spec), keyed, byId) };
 }
 
-function staleDetail<K extends string>(
-  section: 'indicators' | 'goals',
-  fields: readonly K[],
-  write: { index: number; id: number; baseVersion: number },
-  current: StoredRow<K> & { changedBy: string | null; changedAt: string | null },
-): ErrorDetail {
-  const idKey = section === 'indicators' ? 'indicatorId' : 'goalId';
-  const who = current.changedBy ?? 'någon annan';
-  const when = current.changedAt ? new Date(current.changedAt).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' }) : '';
-  return {
-    section,
-    index: write.index,
-    [idKey]: write.id,
-    code: 'STALE',
-    message: `Raden har ändrats av ${who}${when ? ` ${when}` : ''} sedan du hämtade den (din version ${write.baseVersion}, nu ${current.version}).`,
-    baseVersion: write.baseVersion,
-    current: {
-      ...Object.fromEntries(fields.map((f) => [f, current[f]])),
-      version: current.version,
-      changedBy: current.changedBy,
-      changedAt: current.changedAt,
-    },
-  };
+type KindPlan = {
+  spec: RowKindSpec;
+  byId: ReadonlyMap<number, StoredRow<Record<string, FieldValue>> & { changedBy: string | null; changedAt: string | null }>;
+  plan: WritePlan<Record<string, FieldValue>>;
+};
+
+function unknownDetails({ spec, plan }: KindPlan): ErrorDetail[] {
+  return plan.unknown.map((w) => ({ ...rowPlace(spec, w.index, w.id), field: spec.idKey, code: spec.unknownCode, message: problemMessage(spec.unknownCode) }));
 }
+
+/** A 409 detail: the row as it stands now, who changed it and when. */
+function staleDetails({ spec, plan, byId }: KindPlan): ErrorDetail[] {
+  return plan.stale.map(({ write }) => {
+    const current = byId.get(write.id)!;
+    const who = current.changedBy ?? 'någon annan';
+    const when = current.changedAt ? new Date(current.changedAt).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' }) : '';
+    return {
+      ...rowPlace(spec, write.index, write.id),
+      code: 'STALE',
+      message: `Raden har ändrats av ${who}${when ? ` ${when}` : ''} sedan du hämtade den (din version ${write.baseVersion}, nu ${current.version}).`,
+      baseVersion: write.baseVersion,
+      current: {
+        ...Object.fromEntries(fieldNames(spec).map((f) => [f, current[f]])),
+        version: current.version,
+        changedBy: current.changedBy,
+        changedAt: current.changedAt,
+      },
+    };
+  });
+}
+
+/** Rows with the stored values of those just written laid over them (matched by key). */
+function withWritten<T extends { version: number; changedBy: string | null; changedAt: string | null }>(
+  spec: RowKindSpec,
+  rows: readonly T[],
+  written: ReadonlyArray<{ id: number; values: Record<string, FieldValue>; version: number; changedBy: string | null; changedAt: string | null }>,
+): T[] {
+  const byId = new Map(written.map((w) => [w.id, w]));
+  return rows.map((r) => {
+    const w = byId.get(idOf(spec, r));
+    return w ? { ...r, ...w.values, version: w.version, changedBy: w.changedBy, changedAt: w.changedAt } : r;
+  });
+}
+
+const idempotencyKeyReused = () =>
+  validationFailed(
+    [{ field: 'Idempotency-Key', code: 'IDEMPOTENCY_KEY_REUSED', message: 'Nyckeln har redan använts för en annan sändning.' }],
+    'Idempotency-Key har redan använts för en annan sändning. Inget har sparats.',
+  );
 
 export interface WriteOptions {
   idempotencyKey?: string;
 }
 
-export interface WriteOutcome {
-  report: Report;
+/** What the write answers: the whole report (the default), or only what it changed (report-changes.ts). */
+export type AnswerOption = { answer?: AnswerMode };
+
+export interface WriteOutcome<A extends Report | ReportChanges = Report> {
+  report: A;
   replayed: boolean;
 }
 
@@ -182,131 +215,172 @@ export interface WriteOutcome {
  * history), recomputes statuses and suggestions, then checks motivations against the new
  * suggestions. Any problem throws and the transaction writes nothing.
  */
-export async function writeReport(db: Db, address: ReportAddress, body: ReportWrite, actor: Actor, options: WriteOptions = {}): Promise<WriteOutcome> {
+export async function writeReport(db: Db, address: ReportAddress, body: ReportWrite, actor: Actor, options?: WriteOptions & { answer?: 'report' }): Promise<WriteOutcome>;
+export async function writeReport(
+  db: Db,
+  address: ReportAddress,
+  body: ReportWrite,
+  actor: Actor,
+  options: WriteOptions & AnswerOption,
+): Promise<WriteOutcome<Report | ReportChanges>>;
+export async function writeReport(
+  db: Db,
+  address: ReportAddress,
+  body: ReportWrite,
+  actor: Actor,
+  options: WriteOptions & AnswerOption = {},
+): Promise<WriteOutcome<Report | ReportChanges>> {
   const scope = await scopeOf(db, address);
   // The rows a client writes come from a read, which created them; only a first write creates the report.
   const reportId = (await findReportId(db, scope)) ?? (await ensureReport(db, scope));
-  const requestHash = createHash('sha256')
-    .update(JSON.stringify({ address, body }))
-    .digest('hex');
+  const answer = options.answer ?? 'report';
+  // Only a keyed write is compared with an earlier one (hashing a 20,000-row body costs milliseconds).
+  const requestHash = options.idempotencyKey
+    ? createHash('sha256')
+        .update(JSON.stringify({ address, body, ...(answer === 'report' ? {} : { answer }) }))
+        .digest('hex')
+    : '';
 
   return db.transaction().execute(async (trx) => {
-    const head = await lockReport(trx, reportId);
+    const head = await readReportHead(trx, reportId, { lock: true });
     if (options.idempotencyKey) {
       const previous = await findIdempotentResponse(trx, actor.sub, options.idempotencyKey);
       if (previous) {
-        if (previous.request_hash !== requestHash) {
-          throw validationFailed(
-            [{ field: 'Idempotency-Key', code: 'IDEMPOTENCY_KEY_REUSED', message: 'Nyckeln har redan använts för en annan sändning.' }],
-            'Idempotency-Key har redan använts för en annan sändning. Inget har sparats.',
-          );
-        }
-        return { report: previous.response as Report, replayed: true };
+        if (previous.request_hash !== requestHash) throw idempotencyKeyReused();
+        return { report: previous.response as Report | ReportChanges, replayed: true };
       }
     }
     assertWritable(scope, head);
 
-    const [indicators, goals] = await Promise.all([loadIndicatorResults(trx, reportId), loadGoalAssessments(trx, reportId)]);
-    const indicatorById = new Map(indicators.map((i) => [i.indicatorId, i]));
-    const goalById = new Map(goals.map((g) => [g.goalId, g]));
-    const indicatorPlan = planRowWrites(
-      INDICATOR_FIELDS,
-      body.indicators.map((w, index) => ({ index, id: w.indicatorId, baseVersion: w.baseVersion, values: pick(w, INDICATOR_FIELDS) })),
-      indicatorById,
-    );
-    const goalPlan = planRowWrites(
-      GOAL_FIELDS,
-      body.goals.map((w, index) => ({ index, id: w.goalId, baseVersion: w.baseVersion, values: pick(w, GOAL_FIELDS) })),
-      goalById,
-    );
+    // Answered with its changes, a write reads only what it needs of the rows (report-write-queries.ts):
+    // those rows lack what the report only shows, and never become a report.
+    const stored = answer === 'changes' ? ((await loadWriteRows(trx, reportId)) as unknown as ReportRows) : await loadRows(trx, reportId);
+    const indicators = planKind(INDICATOR_RESULTS, body.indicators, stored.indicators);
+    const goals = planKind(GOAL_ASSESSMENTS, body.goals, stored.goals);
+    const activities = planKind(ACTIVITY_FOLLOWUPS, body.activities, stored.activities);
+    const commissions = planKind(COMMISSION_FOLLOWUPS, body.commissions, stored.commissions);
+    const kinds = [indicators, goals, activities, commissions] as unknown as KindPlan[];
 
-    const unknown: ErrorDetail[] = [
-      ...indicatorPlan.unknown.map((w) => ({ section: 'indicators', index: w.index, indicatorId: w.id, field: 'indicatorId', code: 'UNKNOWN_INDICATOR', message: problemMessage('UNKNOWN_INDICATOR') })),
-      ...goalPlan.unknown.map((w) => ({ section: 'goals', index: w.index, goalId: w.id, field: 'goalId', code: 'UNKNOWN_GOAL', message: problemMessage('UNKNOWN_GOAL') })),
-    ];
+    const unknown = kinds.flatMap(unknownDetails);
     if (unknown.length > 0) throw validationFailed(unknown);
-
-    const stale = [
-      ...indicatorPlan.stale.map(({ write }) => staleDetail('indicators', INDICATOR_FIELDS, write, indicatorById.get(write.id)!)),
-      ...goalPlan.stale.map(({ write }) => staleDetail('goals', GOAL_FIELDS, write, goalById.get(write.id)!)),
-    ];
+    const stale = kinds.flatMap(staleDetails);
     if (stale.length > 0) {
       throw new ApiError('CONFLICT', `${stale.length} rader har ändrats av någon annan sedan du hämtade dem. Inget har sparats.`, stale);
     }
 
-    const written = await updateIndicatorValues(
+    const writtenIndicators = await updateVersionedRows(
       trx,
+      INDICATOR_RESULTS,
       reportId,
-      indicatorPlan.changes.map((c) => ({
-        indicatorId: c.id,
+      indicators.plan.changes.map((c) => ({
+        id: c.id,
         baseVersion: c.baseVersion,
-        outcome: c.next.outcome as number | null,
-        forecast: c.next.forecast as number | null,
-        comment: c.next.comment as string | null,
         // The status is written with the values, so the recompute below finds these rows current.
-        status: statusOf(scope.period, { ...indicatorById.get(c.id)!, outcome: c.next.outcome as number | null, forecast: c.next.forecast as number | null }),
+        values: { ...c.next, status: statusOf(scope.period, { ...indicators.byId.get(c.id)!, ...c.next }) },
       })),
       actor,
     );
-    if (written.length !== indicatorPlan.changes.length) throw new Error('indicator rows changed under the report lock');
+    if (writtenIndicators.length !== indicators.plan.changes.length) throw new Error('indicator rows changed under the report lock');
 
     // Statuses and suggestions follow from the rows in memory: the report is locked, nothing else writes it.
     const recomputed = await recomputeRows(trx, reportId, scope.period, {
-      indicators: withWritten(indicators, 'indicatorId', written),
-      goals,
+      ...stored,
+      indicators: withWritten(INDICATOR_RESULTS, stored.indicators, writtenIndicators),
     });
-    const suggestions = new Map(recomputed.goals.map((g) => [g.goalId, g.suggested]));
-    const missingMotivation = goalPlan.changes
+    const suggestions = new Map(recomputed.goals.map((g) => [g.goalId, g.suggestedAssessment]));
+    const missingMotivation = goals.plan.changes
       .filter((c) => c.next.assessment !== null && c.next.assessment !== suggestions.get(c.id) && c.next.motivation === null)
-      .map((c) => ({ section: 'goals', index: c.index, goalId: c.id, field: 'motivation', code: 'MOTIVATION_REQUIRED', message: problemMessage('MOTIVATION_REQUIRED') }));
-    if (missingMotivation.length > 0) throw validationFailed(missingMotivation);
+      .map((c) => ({ ...rowPlace(GOAL_ASSESSMENTS, c.index, c.id), field: 'motivation', code: 'MOTIVATION_REQUIRED', message: problemMessage('MOTIVATION_REQUIRED') }));
+    const missingComments = activities.plan.changes.flatMap((c) => {
+      const message = missingComment(scope.period, c.next);
+      return message ? [{ ...rowPlace(ACTIVITY_FOLLOWUPS, c.index, c.id), field: 'comment', code: 'COMMENT_REQUIRED', message }] : [];
+    });
+    if (missingMotivation.length + missingComments.length > 0) throw validationFailed([...missingMotivation, ...missingComments]);
 
-    const writtenGoals = await updateGoalValues(
+    const writtenGoals = await updateVersionedRows(
       trx,
+      GOAL_ASSESSMENTS,
       reportId,
-      goalPlan.changes.map((c) => ({
-        goalId: c.id,
-        baseVersion: c.baseVersion,
-        assessment: c.next.assessment as Assessment | null,
-        motivation: c.next.motivation as string | null,
-        analysis: c.next.analysis as string | null,
-      })),
+      goals.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
       actor,
     );
-    if (writtenGoals.length !== goalPlan.changes.length) throw new Error('goal rows changed under the report lock');
+    if (writtenGoals.length !== goals.plan.changes.length) throw new Error('goal rows changed under the report lock');
+    const writtenActivities = await updateVersionedRows(
+      trx,
+      ACTIVITY_FOLLOWUPS,
+      reportId,
+      activities.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
+      actor,
+    );
+    const writtenCommissions = await updateVersionedRows(
+      trx,
+      COMMISSION_FOLLOWUPS,
+      reportId,
+      commissions.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
+      actor,
+    );
+    if (writtenActivities.length !== activities.plan.changes.length || writtenCommissions.length !== commissions.plan.changes.length) {
+      throw new Error('activity or uppdrag rows changed under the report lock');
+    }
 
-    const report = toReport(scope, head, recomputed.indicators, withWritten(recomputed.goals, 'goalId', writtenGoals));
-    if (options.idempotencyKey) await saveIdempotentResponse(trx, actor.sub, options.idempotencyKey, requestHash, 200, report);
+    const written = { indicators: writtenIndicators, goals: writtenGoals, activities: writtenActivities, commissions: writtenCommissions };
+    const suggestionChanged = () => new Set(recomputed.goals.filter((g, n) => g.suggestedAssessment !== stored.goals[n]!.suggestedAssessment).map((g) => g.goalId));
+    const report =
+      answer === 'changes'
+        ? changesAnswer(scope, head, written, recomputed.goals, suggestionChanged())
+        : toReport(scope, head, {
+            ...recomputed,
+            goals: withWritten(GOAL_ASSESSMENTS, recomputed.goals, writtenGoals),
+            activities: withWritten(ACTIVITY_FOLLOWUPS, stored.activities, writtenActivities),
+            commissions: withWritten(COMMISSION_FOLLOWUPS, stored.commissions, writtenCommissions),
+          });
+    // Another write (to another report) with the same key may have committed meanwhile: it was first.
+    if (options.idempotencyKey && !(await saveIdempotentResponse(trx, actor.sub, options.idempotencyKey, requestHash, 200, report))) {
+      throw idempotencyKeyReused();
+    }
     return { report, replayed: false };
   });
 }
 
-function pick<K extends string>(row: Partial<Record<K, unknown>>, fields: readonly K[]) {
-  const out: Partial<Record<K, number | string | null>> = {};
-  for (const f of fields) if (row[f] !== undefined) out[f] = row[f] as number | string | null;
-  return out;
-}
-
-/** What is missing before a report can be submitted (DOMAIN.md), as error details. */
-export function missingForSubmit(period: PeriodCode, indicators: IndicatorResultRow[], goals: GoalAssessmentRow[]): ErrorDetail[] {
+/**
+ * What is missing before a report can be submitted (DOMAIN.md), as error details: values,
+ * assessments and their motivations, a state for every activity and uppdrag, and the comments
+ * activities need.
+ */
+export function missingForSubmit(period: PeriodCode, rows: ReportRows): ErrorDetail[] {
   const details: ErrorDetail[] = [];
-  for (const i of indicators) {
+  for (const i of rows.indicators) {
     const required = period === 'VB' || i.frequency === 'tertial';
     if (required && i.outcome === null && i.forecast === null) {
       details.push({
-        section: 'indicators',
-        indicatorId: i.indicatorId,
+        ...rowPlace(INDICATOR_RESULTS, undefined, i.indicatorId),
         field: period === 'VB' ? 'outcome' : 'forecast',
         code: 'MISSING_VALUE',
         message: `${i.code} ${i.title}: utfall eller prognos saknas.`,
       });
     }
   }
-  for (const g of goals) {
+  for (const g of rows.goals) {
     if (g.assessment === null) {
-      details.push({ section: 'goals', goalId: g.goalId, field: 'assessment', code: 'MISSING_ASSESSMENT', message: `${g.code} ${g.title}: bedömning saknas.` });
-    } else if (g.assessment !== g.suggested && g.motivation === null) {
-      details.push({ section: 'goals', goalId: g.goalId, field: 'motivation', code: 'MOTIVATION_REQUIRED', message: `${g.code} ${g.title}: ${problemMessage('MOTIVATION_REQUIRED')}` });
+      details.push({ ...rowPlace(GOAL_ASSESSMENTS, undefined, g.goalId), field: 'assessment', code: 'MISSING_ASSESSMENT', message: `${g.code} ${g.title}: bedömning saknas.` });
+    } else if (g.assessment !== g.suggestedAssessment && g.motivation === null) {
+      details.push({
+        ...rowPlace(GOAL_ASSESSMENTS, undefined, g.goalId),
+        field: 'motivation',
+        code: 'MOTIVATION_REQUIRED',
+        message: `${g.code} ${g.title}: ${problemMessage('MOTIVATION_REQUIRED')}`,
+      });
+    }
+  }
+  for (const a of rows.activities) {
+    const place = rowPlace(ACTIVITY_FOLLOWUPS, undefined, a.activityId);
+    const comment = missingComment(period, a);
+    if (a.state === null) details.push({ ...place, field: 'state', code: 'MISSING_STATE', message: `${a.code} ${a.title}: status saknas.` });
+    else if (comment) details.push({ ...place, field: 'comment', code: 'COMMENT_REQUIRED', message: `${a.code} ${a.title}: ${comment}` });
+  }
+  for (const c of rows.commissions) {
+    if (c.state === null) {
+      details.push({ ...rowPlace(COMMISSION_FOLLOWUPS, undefined, c.commissionId), field: 'state', code: 'MISSING_STATE', message: `${c.code} ${c.title}: status saknas.` });
     }
   }
   return details;
@@ -316,11 +390,10 @@ export async function submitReport(db: Db, address: ReportAddress, actor: Actor)
   const scope = await scopeOf(db, address);
   const reportId = await ensureReport(db, scope);
   return db.transaction().execute(async (trx) => {
-    const head = await lockReport(trx, reportId);
+    const head = await readReportHead(trx, reportId, { lock: true });
     assertWritable(scope, head);
-    await recomputeReport(trx, reportId, scope.period);
-    const [indicators, goals] = await Promise.all([loadIndicatorResults(trx, reportId), loadGoalAssessments(trx, reportId)]);
-    const missing = missingForSubmit(scope.period, indicators, goals);
+    const rows = await recomputeRows(trx, reportId, scope.period, await loadRows(trx, reportId));
+    const missing = missingForSubmit(scope.period, rows);
     if (missing.length > 0) {
       throw new ApiError('INCOMPLETE', `Rapporten kan inte skickas in: ${missing.length} uppgifter saknas.`, missing);
     }
@@ -334,10 +407,12 @@ export async function reopenReport(db: Db, address: ReportAddress, actor: Actor)
   const scope = await scopeOf(db, address);
   const reportId = await ensureReport(db, scope);
   return db.transaction().execute(async (trx) => {
-    const head = await lockReport(trx, reportId);
+    const head = await readReportHead(trx, reportId, { lock: true });
     if (head.state !== 'open') {
       await setReportState(trx, reportId, 'open', actor);
       await appendHistory(trx, reportId, [{ entity: 'report', entityId: null, field: 'state', oldValue: head.state, newValue: 'open' }], actor);
+      // An open report follows today's årsmål again: targets it kept while handed in are let go.
+      if ((await releaseTargetsOfOpenReports(trx, { reportId })).length > 0) await recomputeReport(trx, reportId, scope.period);
     }
     return readReport(trx, scope, reportId);
   });

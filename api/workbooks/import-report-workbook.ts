@@ -1,16 +1,21 @@
 import type { Kysely } from 'kysely';
-import { detailsToSheetRows } from '../../addin/sheets/read-report-sheet';
-import type { ErrorDetail } from '../contract/common';
-import { parseReportWrite } from '../contract/report-write';
-import type { Actor } from '../db/report-queries';
+import { detailsToSheetRows } from '../../core/sheets/read-report-sheet';
+import type { ErrorDetail } from '../../core/contract/common';
+import { parseReportWrite } from '../../core/contract/report-write';
+import type { Actor } from '../db/history-queries';
 import type { Database } from '../db/schema';
 import { ApiError, validationFailed } from '../errors';
 import { writeReport, type ReportAddress, type WriteOptions, type WriteOutcome } from '../services/report-service';
-import { loadWorkbook, readReportWorkbook, type WorkbookWrites } from './read-report-workbook';
+import { ROW_KINDS } from '../../core/rows/report-rows';
+import { loadWorkbook, onSheet, readReportWorkbook, type WorkbookWrites } from './read-report-workbook';
 
 /** Row details of the API (section + index) named by the sheet rows the user typed in. */
 function onSheetRows(details: readonly ErrorDetail[], sent: WorkbookWrites): ErrorDetail[] {
-  return details.map((d) => detailsToSheetRows([d], sent)[0] ?? d);
+  return details.map((d) => {
+    const kind = ROW_KINDS.find((k) => k === d.section);
+    const placed = detailsToSheetRows([d], sent)[0];
+    return placed && kind ? onSheet(sent.sheets[kind])(placed) : d;
+  });
 }
 
 /**
@@ -18,15 +23,9 @@ function onSheetRows(details: readonly ErrorDetail[], sent: WorkbookWrites): Err
  * the body, the same service (all or nothing, versions, motivations, period state), with
  * every error pointing at sheet rows.
  */
-export async function importReportWorkbook(
-  db: Kysely<Database>,
-  address: ReportAddress,
-  file: Buffer,
-  actor: Actor,
-  options: WriteOptions = {},
-): Promise<WriteOutcome> {
+export async function importReportWorkbook(db: Kysely<Database>, address: ReportAddress, file: Buffer, actor: Actor, options: WriteOptions = {}): Promise<WriteOutcome> {
   const sent = readReportWorkbook(await loadWorkbook(file), address);
-  const parsed = parseReportWrite({ indicators: sent.indicators.map((p) => p.write), goals: sent.goals.map((p) => p.write) });
+  const parsed = parseReportWrite(Object.fromEntries(ROW_KINDS.map((k) => [k, sent[k].map((p) => p.write)])));
   if (!parsed.ok) {
     if (parsed.malformed) throw new Error(`workbook writes do not fit the write envelope: ${parsed.message}`);
     throw validationFailed(onSheetRows(parsed.details, sent));

@@ -1,33 +1,27 @@
 import type ExcelJS from 'exceljs';
 import {
-  GOAL_CAPTION,
-  GOAL_COLUMNS,
-  INDICATOR_COLUMNS,
   INPUT_FILL,
+  NOT_APPLICABLE_FILL,
   NUMBER_FORMAT,
-  columnIndex,
-  reportToSheet,
+  STATUS_COLOURS,
+  TEXT_FORMAT,
+  reportToModel,
+  statusLevel,
   type ColumnSpec,
-  type TableModel,
-} from '../../addin/sheets/report-layout';
-import { rangeRef } from '../../addin/sheets/a1';
-import { TEXT_LIMITS, type Report } from '../contract/report';
-import { snapshotOf } from '../../addin/sheets/read-report-sheet';
-import { writeIdentity } from './workbook-identity';
-import {
-  addStatusColours,
-  finishTableSheet,
-  newWorkbook,
-  setColumns,
-  solidFill,
-  writeTable,
-  xlsxBuffer,
-  type XlsxColumn,
-} from './xlsx-format';
+  type ReportSheet,
+} from '../../core/sheets/report-layout';
+import { rangeRef } from '../../core/sheets/a1';
+import { chooseFrom } from '../../core/contract/messages';
+import type { Report } from '../../core/contract/report';
+import { snapshotOf } from '../../core/sheets/read-report-sheet';
+import { idOf } from '../../core/rows/row-kind';
+import { REPORT_ROW_KINDS } from '../../core/rows/report-rows';
+import { writeIdentity, type WorkbookIdentity } from './workbook-identity';
+import { addStatusColours, argb, finishTableSheet, font, newWorkbook, printReport, setColumns, solidFill, writeTable, xlsxBuffer, xmlSafe, type XlsxColumn } from './xlsx-format';
 
 /**
  * A nämnd's report as an xlsx workbook, drawn from the same layout module as the add-in's
- * sheet, for working offline and uploading again.
+ * sheets (one per row kind), for working offline and uploading again.
  *
  * Sheet protection has no password: it keeps people from typing over the computed columns and
  * the hidden keys by mistake. It is not security; the upload is checked row by row anyway.
@@ -48,15 +42,15 @@ const NUMBER_VALIDATION: ExcelJS.DataValidation = {
   error: 'Excel läser inte värdet som ett tal. Skrev du t.ex. 12,5 i ett engelskt Excel kan du fortsätta: Tertial läser det. Annan text avvisas när du laddar upp.',
 };
 
-const ASSESSMENT_VALIDATION: ExcelJS.DataValidation = {
+const choiceValidation = (title: string, options: readonly string[]): ExcelJS.DataValidation => ({
   type: 'list',
-  formulae: ['"helt,delvis,ej"'],
+  formulae: [`"${options.join(',')}"`],
   allowBlank: true,
   showErrorMessage: true,
   errorStyle: 'stop',
-  errorTitle: 'Bedömning',
-  error: 'Välj helt, delvis eller ej.',
-};
+  errorTitle: title,
+  error: chooseFrom(options),
+});
 
 const textValidation = (max: number): ExcelJS.DataValidation => ({
   type: 'textLength',
@@ -69,14 +63,13 @@ const textValidation = (max: number): ExcelJS.DataValidation => ({
   error: `Högst ${max} tecken.`,
 });
 
-const VALIDATIONS: Partial<Record<string, ExcelJS.DataValidation>> = {
-  outcome: NUMBER_VALIDATION,
-  forecast: NUMBER_VALIDATION,
-  comment: textValidation(TEXT_LIMITS.comment),
-  assessment: ASSESSMENT_VALIDATION,
-  motivation: textValidation(TEXT_LIMITS.motivation),
-  analysis: textValidation(TEXT_LIMITS.analysis),
-};
+/** An input column's validation, from its kind and limits (which come from the row kind's spec). */
+function validationOf(column: ColumnSpec): ExcelJS.DataValidation | undefined {
+  if (column.kind === 'number') return NUMBER_VALIDATION;
+  if (column.kind === 'text' && column.maxLength) return textValidation(column.maxLength);
+  if (column.kind === 'choice' && column.options) return choiceValidation(column.header, column.options);
+  return undefined;
+}
 
 /**
  * One validation per column range: exceljs's own merging of per-cell validations writes
@@ -97,27 +90,40 @@ const xlsxColumn = (c: ColumnSpec): XlsxColumn => ({
   hidden: c.kind === 'hidden',
 });
 
-/**
- * Input cells unlocked and yellow with their validation; the rest stays locked. Key cells show
- * nothing: the goal table's keys sit in columns the indicator table shows.
- */
-function markTable<K extends string>(sheet: ExcelJS.Worksheet, table: TableModel<K>, editable: boolean): void {
-  const lastRow = table.headerRow + table.rows.length;
-  table.columns.forEach((column, i) => {
-    const ref = rangeRef(table.headerRow + 1, i + 1, lastRow, i + 1);
-    for (let row = table.headerRow; row <= lastRow; row++) {
-      const cell = sheet.getCell(row, i + 1);
+/** Input cells unlocked and blue with their validation; closed inputs grey; the rest stays locked. */
+function markTable(sheet: ExcelJS.Worksheet, m: ReportSheet, editable: boolean): void {
+  const { columns, headerRow, rows } = m.table;
+  const lastRow = headerRow + rows.length;
+  columns.forEach((column, i) => {
+    const ref = rangeRef(headerRow + 1, i + 1, lastRow, i + 1);
+    for (let r = 0; r < rows.length; r++) {
+      const cell = sheet.getCell(headerRow + 1 + r, i + 1);
       if (column.kind === 'hidden') cell.numFmt = INVISIBLE_FORMAT;
-      if (row > table.headerRow && column.input && editable) {
+      else cell.numFmt = m.table.formats[r]?.[i] ?? (column.kind === 'number' ? NUMBER_FORMAT : TEXT_FORMAT);
+      if (column.input && editable && !m.table.closedInputs[r]!.includes(column.key)) {
         cell.protection = { locked: false };
         cell.fill = solidFill(INPUT_FILL);
+      } else if (column.input) {
+        cell.fill = solidFill(NOT_APPLICABLE_FILL);
       }
     }
-    if (lastRow === table.headerRow) return;
-    const validation = VALIDATIONS[column.key];
-    if (validation && column.input && editable) addValidation(sheet, ref, validation);
-    if (column.kind === 'status' || column.kind === 'assessment') addStatusColours(sheet, ref);
+    if (rows.length === 0) return;
+    const validation = column.input && editable ? validationOf(column) : undefined;
+    if (validation) addValidation(sheet, ref, validation);
+    if (column.kind === 'status') {
+      addStatusColours(sheet, ref);
+      // Also coloured as written: spreadsheet programs that skip the conditional format still show it.
+      rows.forEach((values, r) => {
+        const level = statusLevel(values[i]);
+        if (level)
+          Object.assign(sheet.getCell(headerRow + 1 + r, i + 1), {
+            fill: solidFill(STATUS_COLOURS[level].fill),
+            font: font({ color: { argb: argb(STATUS_COLOURS[level].font) } }),
+          });
+      });
+    }
   });
+  m.table.rowHeights.forEach((height, r) => (sheet.getRow(headerRow + 1 + r).height = height));
 }
 
 export interface ReportWorkbook {
@@ -125,49 +131,42 @@ export interface ReportWorkbook {
   fileName: string;
 }
 
-export async function reportWorkbook(report: Report, generatedAt: Date): Promise<ReportWorkbook> {
-  const model = reportToSheet(report, generatedAt);
-  const workbook = newWorkbook(model.titleRows[0]!, generatedAt);
-  const sheet = workbook.addWorksheet(model.name);
-
-  model.titleRows.forEach((text, i) => {
-    const cell = sheet.getCell(i + 1, 1);
-    cell.value = text;
-    cell.font = i === 0 ? { bold: true, size: 14 } : { size: 10, italic: i > 1 };
-  });
-  writeTable(sheet, model.indicators.headerRow, INDICATOR_COLUMNS.map(xlsxColumn), model.indicators.rows);
-  const caption = sheet.getCell(model.goalCaptionRow, 1);
-  caption.value = GOAL_CAPTION;
-  caption.font = { bold: true, size: 12 };
-  writeTable(sheet, model.goals.headerRow, GOAL_COLUMNS.map(xlsxColumn), model.goals.rows);
-
-  // The tables share the sheet's columns: the wider spec wins, and only columns that are
-  // hidden in the indicator table and unused by the goal table are hidden.
-  setColumns(
-    sheet,
-    INDICATOR_COLUMNS.map((c, i) => ({ ...xlsxColumn(c), width: Math.max(c.width, GOAL_COLUMNS[i]?.width ?? 0), hidden: c.kind === 'hidden' && i >= GOAL_COLUMNS.length })),
-  );
+export async function reportWorkbook(stored: Report, generatedAt: Date): Promise<ReportWorkbook> {
+  const report = xmlSafe(stored);
+  const model = reportToModel(report, generatedAt);
+  const workbook = newWorkbook(model.sheets[0]!.titleRows[0]!, generatedAt);
   const editable = report.state === 'open';
-  markTable(sheet, model.indicators, editable);
-  markTable(sheet, model.goals, editable);
-
-  finishTableSheet(sheet, {
-    headerRow: model.indicators.headerRow,
-    lastRow: model.indicators.headerRow + model.indicators.rows.length,
-    columns: columnIndex(INDICATOR_COLUMNS, 'error') + 1,
-  });
-  await sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, autoFilter: true });
+  for (const m of model.sheets) {
+    const sheet = workbook.addWorksheet(m.name);
+    m.titleRows.forEach((text, i) => {
+      const cell = sheet.getCell(i + 1, 1);
+      cell.value = text;
+      cell.font = i === 0 ? font({ bold: true, size: 14 }) : font({ size: 10, italic: i > 1 });
+    });
+    writeTable(sheet, m.table.headerRow, m.table.columns.map(xlsxColumn), m.table.rows);
+    setColumns(sheet, m.table.columns.map(xlsxColumn));
+    markTable(sheet, m, editable);
+    finishTableSheet(sheet, {
+      headerRow: m.table.headerRow,
+      lastRow: m.table.headerRow + m.table.rows.length,
+      columns: m.table.columns.length,
+      frozenColumns: m.frozenColumns,
+    });
+    printReport(sheet, m.print);
+    await sheet.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, autoFilter: true });
+  }
 
   await writeIdentity(workbook, {
     organisation: report.organisation.code,
     year: report.year,
     period: report.period,
     generatedAt: generatedAt.toISOString(),
-    sheet: model.name,
-    indicatorHeaderRow: model.indicators.headerRow,
-    goalHeaderRow: model.goals.headerRow,
-    indicatorKeys: report.indicators.map((i) => i.indicatorId),
-    goalKeys: report.goals.map((g) => g.goalId),
+    tables: Object.fromEntries(
+      model.sheets.map((m) => [
+        m.kind,
+        { sheet: m.name, headerRow: m.table.headerRow, keys: (report[m.kind] as { readonly [key: string]: unknown }[]).map((r) => idOf(REPORT_ROW_KINDS[m.kind], r)) },
+      ]),
+    ) as WorkbookIdentity['tables'],
     snapshot: snapshotOf(report),
   });
   return { buffer: await xlsxBuffer(workbook), fileName: `${report.period}-${report.year}-${report.organisation.code}.xlsx` };

@@ -1,7 +1,9 @@
 import { ApiClientError, type ApiClient } from '../../addin/api-client';
+import { UserFacingError, genericMessage } from '../../addin/errors';
+import { SheetMissingError } from '../../addin/excel/gateway';
 import { PaneController, isCentral } from '../../addin/taskpane/controller';
-import type { Me } from '../../api/contract/common';
-import type { Report } from '../../api/contract/report';
+import type { Me } from '../../core/contract/common';
+import type { Report } from '../../core/contract/report';
 import { consolidation, signals } from './support/consolidation-fixture';
 import { MemoryGateway } from './support/memory-gateway';
 import { report as makeReport } from './support/report-fixture';
@@ -19,7 +21,6 @@ async function paneWith(api: Partial<ApiClient>, pulled: Report) {
           ...api,
         }) as ApiClient,
       excel,
-      newKey: () => 'key',
       now: () => new Date('2022-05-02T08:00:00Z'),
     },
     { organisation: 'sdn-farsta', year: 2022, period: 'T1' },
@@ -37,9 +38,65 @@ test('423: the period is closed — said plainly, the edit stays in the sheet an
   );
   excel.type(KEY, 'indicators', 101, 'outcome', '3');
   await controller.send();
-  expect(controller.current.message).toEqual({ kind: 'error', text: 'Perioden T1 2022 är låst av stadsledningskontoret. (0 rader skickade, 0 fel)' });
+  expect(controller.current.message).toEqual({ kind: 'error', text: 'Perioden T1 2022 är låst av stadsledningskontoret. (0 rader sparade)' });
   expect(excel.cell(KEY, 'indicators', 101, 'outcome')).toBe('3');
   expect((await excel.listReports())[0]!.snapshot.indicators['101']!.outcome).toBeNull();
+});
+
+test("Skicka hands the body to the API client as it is; keys and retries are the client's business", async () => {
+  const pulled = makeReport(2, 0);
+  const putReport = jest.fn(async () => pulled);
+  const { controller, excel } = await paneWith({ putReport }, pulled);
+  excel.type(KEY, 'indicators', 101, 'outcome', '3');
+  await controller.send();
+  expect(putReport.mock.calls).toEqual([
+    [{ organisation: 'sdn-farsta', year: 2022, period: 'T1' }, expect.objectContaining({ indicators: [expect.objectContaining({ indicatorId: 101, outcome: 3 })] })],
+  ]);
+});
+
+describe('error policy: our own errors are shown, anything else is a Swedish generic message and logged', () => {
+  const AT = new Date('2022-05-02T08:00:00Z');
+  let logged: jest.SpyInstance;
+  beforeEach(() => {
+    logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(() => logged.mockRestore());
+
+  test.each([
+    ['a TypeError of ours', new TypeError("Cannot read properties of undefined (reading 'values')")],
+    ['an Office.js error in English', Object.assign(new Error('The requested resource does not exist.'), { name: 'RichApi.Error', code: 'ItemNotFound' })],
+    ['something thrown that is not an Error', 'boom'],
+  ])('%s: the generic message with the time, and the original in the log', async (_what, thrown) => {
+    const { controller, excel } = await paneWith({}, makeReport(2, 0));
+    excel.withReport = async () => Promise.reject(thrown);
+    expect(await controller.refresh()).toBe(false);
+    expect(controller.current.message).toEqual({ kind: 'error', text: genericMessage(AT) });
+    expect(controller.current.message!.text).toMatch(
+      /^Något gick fel i tillägget \(\d{4}-\d\d-\d\d \d\d:\d\d:00\)\. Försök igen; kvarstår felet, kontakta stadsledningskontoret och ange tiden\.$/,
+    );
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('oväntat fel'), thrown);
+  });
+
+  test.each([
+    ['the sheet is gone', new SheetMissingError('T1 2022 Farsta'), 'Bladet "T1 2022 Farsta" finns inte längre i arbetsboken. Hämta rapporten igen.'],
+    ['an API answer', new ApiClientError(404, 'NOT_FOUND', 'Det finns ingen rapport T1 2022 för sdn-farsta.'), 'Det finns ingen rapport T1 2022 för sdn-farsta.'],
+    ['a problem the user can act on', new UserFacingError('Bladets rubrikrad är ändrad. Hämta rapporten igen.'), 'Bladets rubrikrad är ändrad. Hämta rapporten igen.'],
+  ])('%s: its own Swedish message, nothing logged', async (_what, thrown, text) => {
+    const { controller, excel } = await paneWith({}, makeReport(2, 0));
+    excel.withReport = async () => Promise.reject(thrown);
+    await controller.refresh();
+    expect(controller.current.message).toEqual({ kind: 'error', text });
+    expect(logged).not.toHaveBeenCalled();
+  });
+
+  test('a typed error that wraps a cause shows its message and logs the cause', async () => {
+    const cause = new Error('AADSTS50076: Due to a configuration change made by your administrator');
+    const { controller, excel } = await paneWith({}, makeReport(2, 0));
+    excel.withReport = async () => Promise.reject(new UserFacingError('Inloggningen misslyckades (felkod x).', { cause }));
+    await controller.refresh();
+    expect(controller.current.message?.text).toBe('Inloggningen misslyckades (felkod x).');
+    expect(logged).toHaveBeenCalledWith(expect.any(String), cause);
+  });
 });
 
 test('a 409 conflict resolved with "behåll deras": their value into the sheet and the snapshot', async () => {
@@ -47,14 +104,21 @@ test('a 409 conflict resolved with "behåll deras": their value into the sheet a
   const theirs = structuredClone(pulled);
   theirs.indicators[0] = { ...theirs.indicators[0]!, forecast: 70, version: 2, changedBy: 'Bo' };
   const conflict = new ApiClientError(409, 'CONFLICT', 'Konflikt', [
-    { section: 'indicators', index: 0, indicatorId: 101, code: 'STALE', message: 'ändrad', current: { outcome: null, forecast: 70, comment: null, version: 2, changedBy: 'Bo', changedAt: null } },
+    {
+      section: 'indicators',
+      index: 0,
+      indicatorId: 101,
+      code: 'STALE',
+      message: 'ändrad',
+      current: { outcome: null, forecast: 70, comment: null, version: 2, changedBy: 'Bo', changedAt: null },
+    },
   ]);
   let server = pulled;
   const { controller, excel } = await paneWith({ putReport: async () => Promise.reject(conflict), getReport: async () => server }, pulled);
   server = theirs;
   excel.type(KEY, 'indicators', 101, 'forecast', 80);
   await controller.send();
-  expect(controller.current.message?.text).toBe('0 rader skickade, 0 fel, 1 konflikt.');
+  expect(controller.current.message?.text).toBe('0 rader sparade, 1 konflikt.');
   expect(controller.current.conflicts).toHaveLength(1);
   expect(excel.cell(KEY, 'indicators', 101, 'error')).toMatch(/ändrad av Bo/);
   await controller.resolve(controller.current.conflicts[0]!, 'theirs');
@@ -70,7 +134,7 @@ test('"Skicka in" with unsent edits refuses and says why, without calling the AP
   excel.type(KEY, 'indicators', 102, 'comment', 'ny');
   await controller.submit();
   expect(submitReport).not.toHaveBeenCalled();
-  expect(controller.current.message?.text).toBe('Bladet har 1 rad som väntar på att skickas eller har fel. Skicka först, sedan Skicka in.');
+  expect(controller.current.message?.text).toBe('Bladet har 1 rad som inte är sparad eller har fel. Spara i Tertial först, lämna sedan in.');
 });
 
 describe('the centre and the offline workbook', () => {
@@ -78,7 +142,7 @@ describe('the centre and the offline workbook', () => {
 
   function pane(api: Partial<ApiClient>, me = CENTRAL, excel = new MemoryGateway()) {
     const controller = new PaneController(
-      { createApi: () => ({ me: async () => me, getReport: async () => makeReport(2, 1), ...api }) as ApiClient, excel, newKey: () => 'key', now: () => new Date('2022-05-12T10:00:00Z') },
+      { createApi: () => ({ me: async () => me, getReport: async () => makeReport(2, 1), ...api }) as ApiClient, excel, now: () => new Date('2022-05-12T10:00:00Z') },
       { organisation: 'sdn-farsta', year: 2022, period: 'T1' },
     );
     return { controller, excel };
@@ -89,11 +153,20 @@ describe('the centre and the offline workbook', () => {
     await controller.signIn(async () => 'tok');
     expect(isCentral(controller.current.me)).toBe(true);
     await controller.pullConsolidation();
-    expect([...excel.consolidation.keys()]).toEqual(['Översikt', '1 En modern storstad med möjlig', 'Avvikande bedömningar', 'Lägre ambition än KF', 'Styrsignaler']);
-    expect(excel.consolidation.get('Översikt')!.rows[1]!.slice(0, 4)).toEqual(['sdn-jarva', 'Järva stadsdelsnämnd', 'Stadsdelsnämnd', 'inskickad']);
-    expect(controller.current.message).toEqual({ kind: 'success', text: 'Hämtade konsolideringen för Tertialrapport 1 2022 till 5 blad: 1 av 3 organisationer har skickat in.' });
+    expect([...excel.consolidation.keys()]).toEqual([
+      'Översikt',
+      'Måluppfyllelse',
+      '1 En modern storstad med möjlig',
+      'Avvikande bedömningar',
+      'Prognossäkerhet',
+      'Lägre ambition än KF',
+      'Aktiviteter och uppdrag',
+      'Styrsignaler',
+    ]);
+    expect(excel.consolidation.get('Översikt')!.rows[1]!.slice(0, 3)).toEqual(['Järva stadsdelsnämnd', 'Stadsdelsnämnd', 'inskickad']);
+    expect(controller.current.message).toEqual({ kind: 'success', text: 'Hämtade konsolideringen för Tertialrapport 1 2022 till 8 blad: 1 av 3 organisationer har skickat in.' });
     await controller.pullConsolidation();
-    expect(controller.current.message?.text).toMatch(/ Ersatte 5 befintliga blad med samma namn: Översikt, 1 En modern storstad med möjlig, /);
+    expect(controller.current.message?.text).toMatch(/ Ersatte 8 befintliga blad med samma namn: Översikt, Måluppfyllelse, 1 En modern storstad med möjlig, /);
   });
 
   test('a controller is not offered the consolidation, and asking anyway calls nothing', async () => {
@@ -113,7 +186,7 @@ describe('the centre and the offline workbook', () => {
     await controller.signIn(async () => 'tok');
     await controller.downloadWorkbook();
     expect(excel.openedWorkbooks).toEqual([Buffer.from(file.bytes).toString('base64')]);
-    expect(controller.current.message?.text).toBe('Arbetsboken "T1 2022 Farsta.xlsx" är öppnad som en ny arbetsbok. Fyll i de gula cellerna, spara den och ladda upp den här.');
+    expect(controller.current.message?.text).toBe('Arbetsboken "T1 2022 Farsta.xlsx" är öppnad som en ny arbetsbok. Fyll i de blå cellerna, spara den och ladda upp den här.');
     expect(controller.current.download).toBeNull();
     excel.canOpenWorkbooks = false;
     await controller.downloadWorkbook();

@@ -1,29 +1,33 @@
 import type { ApiClient } from '../../addin/api-client';
-import { reportKey, tableNames, type ReportMeta } from '../../addin/excel/gateway';
+import { reportKey, reportTables, type ReportMeta } from '../../addin/excel/gateway';
 import { createOfficeGateway } from '../../addin/excel/office-gateway';
 import { settingsStore, type SettingsLike } from '../../addin/excel/settings-store';
-import { consolidationSheets } from '../../addin/sheets/consolidation-layout';
-import { snapshotOf } from '../../addin/sheets/read-report-sheet';
+import { columnOf, consolidationSheets } from '../../core/sheets/consolidation-layout';
+import { snapshotOf } from '../../core/sheets/read-report-sheet';
 import {
   ERROR_FILL,
-  GOAL_COLUMNS,
-  INDICATOR_COLUMNS,
   INPUT_FILL,
   INTEGER_FORMAT,
-  NUMBER_FORMAT,
+  NOT_APPLICABLE_FILL,
+  PRINT_ZOOM,
+  REPORTED_AT_VB,
   STATUS_COLOURS,
   columnIndex,
-  reportToSheet,
-} from '../../addin/sheets/report-layout';
+  decimalsFormat,
+  reportColumns,
+  reportToModel,
+} from '../../core/sheets/report-layout';
 import { PaneController } from '../../addin/taskpane/controller';
-import type { Report } from '../../api/contract/report';
+import type { Report } from '../../core/contract/report';
 import { HOSTILE_MOTIVATION, consolidation, signals } from './support/consolidation-fixture';
 import { createExcelMock, fakeSettings } from './support/excel-mock';
-import { report as makeReport } from './support/report-fixture';
+import { indicator, report as makeReport } from './support/report-fixture';
 
 const PULLED_AT = new Date('2022-05-02T08:00:00Z');
-const ind = (key: (typeof INDICATOR_COLUMNS)[number]['key']) => columnIndex(INDICATOR_COLUMNS, key);
-const goalCol = (key: (typeof GOAL_COLUMNS)[number]['key']) => columnIndex(GOAL_COLUMNS, key);
+const INDICATOR_COLUMNS = reportColumns('indicators', 'T1');
+const GOAL_COLUMNS = reportColumns('goals', 'T1');
+const ind = (key: string) => columnIndex(INDICATOR_COLUMNS, key);
+const goalCol = (key: string) => columnIndex(GOAL_COLUMNS, key);
 
 function setup(options: { supportsPageLayout?: boolean; budget?: number } = {}) {
   const mock = createExcelMock();
@@ -41,24 +45,24 @@ function metaOf(report: Report): ReportMeta {
   const key = reportKey(report.organisation.code, report.year, report.period);
   return {
     key,
-    sheetName: reportToSheet(report, PULLED_AT).name,
     organisation: { code: report.organisation.code, name: report.organisation.name },
     year: report.year,
     period: report.period,
     state: report.state,
     pulledAt: PULLED_AT.toISOString(),
-    tables: tableNames(key),
+    tables: reportTables(key, reportToModel(report, PULLED_AT)),
     snapshot: snapshotOf(report),
   };
 }
 
 async function pulled(report: Report, options: Parameters<typeof setup>[0] = {}) {
   const s = setup(options);
-  const model = reportToSheet(report, PULLED_AT);
+  const model = reportToModel(report, PULLED_AT);
   const meta = metaOf(report);
   const sync = jest.spyOn(s.mock.context, 'sync');
   await s.gateway.pullReport(model, meta);
-  return { ...s, model, meta, sync, name: model.name };
+  const [indicators, goals] = model.sheets as [(typeof model.sheets)[number], (typeof model.sheets)[number]];
+  return { ...s, model, meta, sync, indicators, goals, name: indicators.name, goalSheet: goals.name };
 }
 
 afterEach(() => {
@@ -66,123 +70,148 @@ afterEach(() => {
 });
 
 describe('pull into Excel (office-addin-mock)', () => {
-  test('a 1,000-row report costs 2 syncs, and lands as 2D values where the layout says', async () => {
+  test('a 1,000-row report costs 2 syncs, one sheet per row kind, 2D values where the layout says', async () => {
     const report = makeReport(1000, 40);
-    const { mock, model, sync, name } = await pulled(report);
+    const { mock, model, indicators, goals, sync, name, goalSheet } = await pulled(report);
     expect(sync).toHaveBeenCalledTimes(2);
-    expect(mock.sheetNames()).toEqual(['Blad1', name]);
-    expect(mock.value(name, 1, 0)).toBe(model.titleRows[0]);
-    const header = model.indicators.headerRow;
+    expect(mock.sheetNames()).toEqual(['Blad1', ...model.sheets.map((s) => s.name)]);
+    expect([name, goalSheet]).toEqual(['T1 2022 Farsta Indikatorer', 'T1 2022 Farsta Mål']);
+    expect(mock.value(name, 1, 0)).toBe(indicators.titleRows[0]);
+    const header = indicators.table.headerRow;
     INDICATOR_COLUMNS.forEach((c, i) => expect(mock.value(name, header, i)).toBe(c.header));
+    expect(mock.value(name, header, ind('outcome'))).toBe('Utfall jan–apr');
     expect(mock.value(name, header + 1, ind('code'))).toBe('I1');
     expect(mock.value(name, header + 1000, ind('indicatorId'))).toBe(1100);
     expect(mock.value(name, header + 1000, ind('outcome'))).toBe(''); // null is written as '' (null means "unchanged")
-    expect(mock.value(name, model.goals.headerRow, goalCol('assessment'))).toBe('Bedömning');
-    expect(mock.value(name, model.goals.headerRow + 40, goalCol('goalId'))).toBe(940);
-    // the values were one write per table (plus titles/captions), not a write per row
+    expect(mock.value(goalSheet, goals.table.headerRow, goalCol('assessment'))).toBe('Bedömning');
+    expect(mock.value(goalSheet, goals.table.headerRow + 40, goalCol('goalId'))).toBe(940);
+    // the values were one write per table (plus titles), not a write per row
     const valueWrites = mock.ranges.filter((r) => r.sheet === name && Array.isArray(r.mock.values));
-    expect(valueWrites.length).toBeLessThanOrEqual(6);
+    expect(valueWrites.length).toBeLessThanOrEqual(3);
     expect(valueWrites.find((r) => r.row === header - 1)!.mock.values).toHaveLength(1001);
   });
 
-  test('two Excel tables with unique names, header formatted, frozen panes, calculation suspended', async () => {
-    const report = makeReport(3, 2);
-    const { mock, model, meta, name } = await pulled(report);
-    expect(mock.tables.map((t) => t.mock.name)).toEqual([meta.tables.indicators, meta.tables.goals]);
-    expect(meta.tables.indicators).not.toBe(meta.tables.goals);
-    expect(mock.tables[0]).toMatchObject({ sheet: name, row: model.indicators.headerRow - 1, rows: 4, cols: INDICATOR_COLUMNS.length });
-    expect(mock.tables[1]).toMatchObject({ row: model.goals.headerRow - 1, rows: 3, cols: GOAL_COLUMNS.length });
-    expect(mock.events).toContain(`freezeRows ${model.indicators.headerRow}`);
+  test('the first input column sits right after key and title, both frozen', async () => {
+    const { mock, model, meta, indicators, goals, name, goalSheet } = await pulled(makeReport(3, 2));
+    expect(mock.tables.map((t) => [t.sheet, t.mock.name])).toEqual(model.sheets.map((s) => [s.name, meta.tables[s.kind].table]));
+    expect(mock.tables[0]).toMatchObject({ row: indicators.table.headerRow - 1, rows: 4, cols: INDICATOR_COLUMNS.length });
+    expect(mock.tables[1]).toMatchObject({ row: goals.table.headerRow - 1, rows: 3, cols: GOAL_COLUMNS.length });
+    expect(INDICATOR_COLUMNS.findIndex((c) => c.input)).toBe(2);
+    expect(GOAL_COLUMNS.findIndex((c) => c.input)).toBe(2);
+    expect(mock.events).toContain(`freezeAt ${name} 0,0 ${indicators.table.headerRow}x2`);
+    expect(mock.events).toContain(`freezeAt ${goalSheet} 0,0 ${goals.table.headerRow}x2`);
     expect(mock.events).toContain('table.add hasHeaders=true');
     expect(mock.events.indexOf('suspendCalculation')).toBeLessThan(mock.events.lastIndexOf('sync'));
   });
 
-  test('input cells unlocked and yellow, everything else locked under sheet protection', async () => {
-    const { mock, model, name } = await pulled(makeReport(5, 2));
-    const body = (table: 'indicators' | 'goals', col: number) =>
-      mock.rangeAt(name, model[table].headerRow, col, table === 'indicators' ? 5 : 2, 1)!.mock;
+  test('input cells unlocked and blue, everything else locked under sheet protection', async () => {
+    const { mock, indicators, goals, name, goalSheet } = await pulled(makeReport(5, 2));
+    const body = (sheet: string, header: number, col: number, rows: number) => mock.rangeAt(sheet, header, col, rows, 1)!.mock;
     for (const c of INDICATOR_COLUMNS) {
-      const range = body('indicators', ind(c.key));
+      const range = body(name, indicators.table.headerRow, ind(c.key), 5);
       // Excel's cells are locked by default: only inputs are unlocked
       expect([c.key, range.format.protection.locked === false]).toEqual([c.key, c.input]);
       if (c.input) expect(range.format.fill.color).toBe(INPUT_FILL);
     }
-    for (const c of GOAL_COLUMNS) expect([c.key, body('goals', goalCol(c.key)).format.protection.locked === false]).toEqual([c.key, c.input]);
+    for (const c of GOAL_COLUMNS) expect([c.key, body(goalSheet, goals.table.headerRow, goalCol(c.key), 2).format.protection.locked === false]).toEqual([c.key, c.input]);
     expect(mock.sheet(name)!.protected).toBe(true);
+    expect(mock.sheet(goalSheet)!.protected).toBe(true);
     const protect = mock.events.find((e) => e.startsWith('protect'))!;
     expect(JSON.parse(protect.slice('protect '.length))).toMatchObject({ allowSort: true, allowAutoFilter: true });
   });
 
-  test('validation, number formats, status colours and hidden keys', async () => {
-    const { mock, model, name } = await pulled(makeReport(5, 2));
-    const at = (table: 'indicators' | 'goals', col: number, rows = table === 'indicators' ? 5 : 2) =>
-      mock.rangeAt(name, model[table].headerRow, col, rows, 1)!.mock;
-    for (const key of ['outcome', 'forecast'] as const) {
-      expect(at('indicators', ind(key)).dataValidation.rule).toEqual({ decimal: { operator: 'Between', formula1: -1e15, formula2: 1e15 } });
-      expect(at('indicators', ind(key)).dataValidation.errorAlert.message).toMatch(/12,5/);
-    }
-    expect(at('goals', goalCol('assessment')).dataValidation.rule).toEqual({ list: { inCellDropDown: true, source: 'helt,delvis,ej' } });
-    for (const key of ['kfTarget', 'orgTarget', 'outcome', 'forecast'] as const) {
-      expect(at('indicators', ind(key)).numberFormat).toEqual(Array(5).fill([NUMBER_FORMAT]));
-    }
-    // User text stays text: a comment like "=HYPERLINK(…)" must never become a formula.
-    const textFormatBeforeValues = (table: 'indicators' | 'goals', col: number, rows: number) => {
-      const row = model[table].headerRow;
-      const text = mock.ranges.find((r) => r.sheet === name && r.row === row && r.col === col && r.rows === rows && r.mock.numberFormat !== undefined)!;
-      const values = mock.ranges.find((r) => r.sheet === name && r.row === row - 1 && r.col === 0 && Array.isArray(r.mock.values))!;
-      expect(text.mock.numberFormat).toEqual(Array(rows).fill(['@']));
-      expect(text.at).toBeLessThan(values.at);
-    };
-    for (const key of ['comment', 'title', 'status'] as const) textFormatBeforeValues('indicators', ind(key), 5);
-    for (const key of ['assessment', 'motivation', 'analysis'] as const) textFormatBeforeValues('goals', goalCol(key), 2);
-    expect(at('indicators', ind('outcome')).dataValidation.errorAlert.style).toBe('Warning');
-    for (const range of [at('indicators', ind('status')), at('goals', goalCol('suggested'))]) {
-      const formats = range.addedConditionalFormats.map((f: any) => ({
-        rule: f.cellValue.rule,
-        fill: f.cellValue.format.fill.color,
-        font: f.cellValue.format.font.color,
-      }));
-      expect(formats).toEqual(
-        (['helt', 'delvis', 'ej'] as const).map((a) => ({
-          rule: { formula1: `="${a}"`, operator: 'EqualTo' },
-          fill: STATUS_COLOURS[a].fill,
-          font: STATUS_COLOURS[a].font,
-        })),
-      );
-    }
-    // indicator keys sit beyond the goal table: whole columns hidden
-    expect(at('indicators', ind('indicatorId')).columnHidden).toBe(true);
-    expect(at('indicators', ind('version')).columnHidden).toBe(true);
-    // goal keys share columns with indicator inputs: masked, never hiding Prognos
-    expect(at('goals', goalCol('goalId')).columnHidden).toBeUndefined();
-    expect(mock.rangeAt(name, model.goals.headerRow - 1, goalCol('goalId'), 3, 1)!.mock.numberFormat).toEqual(Array(3).fill([';;;']));
+  test('an annual indicator at T1: its value cells say "rapporteras i VB", locked and grey', async () => {
+    const report = makeReport(2, 1);
+    report.indicators[1] = indicator(2, { frequency: 'annual' });
+    const { mock, indicators, name } = await pulled(report);
+    const row = indicators.table.headerRow + 2;
+    expect(mock.value(name, row, ind('outcome'))).toBe(REPORTED_AT_VB);
+    expect(mock.value(name, row, ind('frequency'))).toBe('helår (VB)');
+    const cell = mock.rangeAt(name, row - 1, ind('forecast'), 1, 1)!.mock;
+    expect(cell.format.protection.locked).toBe(true);
+    expect(cell.format.fill.color).toBe(NOT_APPLICABLE_FILL);
   });
 
-  test('page layout landscape, fit to width, only where ExcelApi 1.9 is supported', async () => {
+  test('validation, number formats per row, status colours and hidden keys', async () => {
+    const report = makeReport(5, 2);
+    report.indicators[0] = indicator(1, { kfTarget: 4500000, annualTarget: 4500000, unit: 'kr' });
+    report.indicators[1] = indicator(2, { kfTarget: 3.25, annualTarget: 3.25 });
+    const { mock, indicators, goals, name, goalSheet } = await pulled(report);
+    const at = (sheet: string, header: number, col: number, rows: number) => mock.rangeAt(sheet, header, col, rows, 1)!.mock;
+    for (const key of ['outcome', 'forecast']) {
+      expect(at(name, indicators.table.headerRow, ind(key), 5).dataValidation.rule).toEqual({ decimal: { operator: 'Between', formula1: -1e15, formula2: 1e15 } });
+      expect(at(name, indicators.table.headerRow, ind(key), 5).dataValidation.errorAlert.message).toMatch(/12,5/);
+    }
+    expect(at(goalSheet, goals.table.headerRow, goalCol('assessment'), 2).dataValidation.rule).toEqual({
+      list: { inCellDropDown: true, source: 'förväntas uppfyllas helt,förväntas uppfyllas delvis,förväntas ej uppfyllas' },
+    });
+    // one 2D number-format write per table, before its values: text columns '@', numbers by the row's decimals
+    const formats = mock.ranges.find((r) => r.sheet === name && r.row === indicators.table.headerRow && r.col === 0 && r.mock.numberFormat !== undefined)!;
+    const values = mock.ranges.find((r) => r.sheet === name && r.row === indicators.table.headerRow - 1 && Array.isArray(r.mock.values))!;
+    expect(formats.at).toBeLessThan(values.at);
+    const formatOf = (row: number, key: string) => formats.mock.numberFormat[row][ind(key)];
+    expect([formatOf(0, 'kfTarget'), formatOf(0, 'outcome'), formatOf(1, 'forecast'), formatOf(2, 'annualTarget')]).toEqual([
+      decimalsFormat(0),
+      decimalsFormat(0),
+      decimalsFormat(2),
+      decimalsFormat(0),
+    ]);
+    for (const key of ['comment', 'title', 'status']) expect(formatOf(0, key)).toBe('@');
+    expect(at(name, indicators.table.headerRow, ind('outcome'), 5).dataValidation.errorAlert.style).toBe('Warning');
+    for (const range of [at(name, indicators.table.headerRow, ind('status'), 5), at(goalSheet, goals.table.headerRow, goalCol('suggested'), 2)]) {
+      const rules = range.addedConditionalFormats.map((f: any) => ({
+        rule: f.textComparison.rule,
+        fill: f.textComparison.format.fill.color,
+        font: f.textComparison.format.font.color,
+      }));
+      expect(rules).toEqual(
+        (['helt', 'delvis', 'ej'] as const).map((a) => ({ rule: { operator: 'Contains', text: a }, fill: STATUS_COLOURS[a].fill, font: STATUS_COLOURS[a].font })),
+      );
+    }
+    // the Bedömning input is not coloured like a status: input colour only
+    expect(at(goalSheet, goals.table.headerRow, goalCol('assessment'), 2).addedConditionalFormats).toEqual([]);
+    for (const key of ['indicatorId', 'version']) expect(at(name, indicators.table.headerRow, ind(key), 5).columnHidden).toBe(true);
+    expect(at(goalSheet, goals.table.headerRow, goalCol('goalId'), 2).columnHidden).toBe(true);
+  });
+
+  test('print: A4 landscape at a zoom that prints 11 pt as 8.8 pt, header row and key columns repeated, header and footer', async () => {
     const withLayout = await pulled(makeReport(2, 1));
-    expect(withLayout.mock.sheet(withLayout.name)!.mock.pageLayout.orientation).toBe('Landscape');
-    expect(withLayout.mock.sheet(withLayout.name)!.mock.pageLayout.zoom).toEqual({ horizontalFitToPages: 1, verticalFitToPages: 0 });
+    const page = withLayout.mock.sheet(withLayout.name)!.mock.pageLayout;
+    expect(page).toMatchObject({ orientation: 'Landscape', paperSize: 'A4', zoom: { scale: PRINT_ZOOM } });
+    expect(page.headersFooters.defaultForAllPages).toMatchObject({
+      leftHeader: 'Farsta stadsdelsnämnd',
+      centerHeader: 'Tertialrapport 1 2022',
+      rightHeader: 'Indikatorer',
+      centerFooter: 'Sida &P av &N',
+    });
+    const header = withLayout.indicators.table.headerRow;
+    expect(withLayout.mock.events).toEqual(expect.arrayContaining([`printTitleRows ${withLayout.name} $${header}:$${header}`, `printTitleColumns ${withLayout.name} $A:$B`]));
     const without = await pulled(makeReport(2, 1), { supportsPageLayout: false });
     expect(without.mock.sheet(without.name)!.mock.pageLayout.orientation).toBeUndefined();
   });
 
   test('metadata and snapshot are stored in the document settings, not in cells', async () => {
     const report = makeReport(1000, 5);
-    const { settings, meta, mock, name } = await pulled(report);
+    const { settings, meta, mock, name, goalSheet } = await pulled(report);
     expect(settings.saves()).toBe(1);
     const stored = settings.get('tertial.reports');
-    expect(stored[meta.key]).toMatchObject({ sheetName: name, year: 2022, period: 'T1', organisation: { code: 'sdn-farsta' } });
+    expect(stored[meta.key]).toMatchObject({
+      tables: { indicators: { sheet: name }, goals: { sheet: goalSheet } },
+      year: 2022,
+      period: 'T1',
+      organisation: { code: 'sdn-farsta' },
+    });
     expect(Object.keys(stored[meta.key].snapshot.indicators)).toHaveLength(1000);
     expect(settings.raw('tertial.reports')!.length).toBeLessThan(2_000_000);
     expect([...mock.sheet(name)!.grid.values()].some((v) => typeof v === 'string' && v.includes('snapshot'))).toBe(false);
   });
 
-  test('re-pulling replaces the sheet of the same name', async () => {
+  test('re-pulling replaces the sheets of the same names', async () => {
     const first = await pulled(makeReport(2, 1));
     const sync = first.sync;
     sync.mockClear();
     await first.gateway.pullReport(first.model, first.meta);
-    expect(first.mock.sheetNames()).toEqual(['Blad1', first.name]);
+    expect(first.mock.sheetNames()).toEqual(['Blad1', ...first.model.sheets.map((s) => s.name)]);
     expect(first.mock.events).toContain(`delete ${first.name}`);
     expect(sync).toHaveBeenCalledTimes(2);
   });
@@ -190,27 +219,34 @@ describe('pull into Excel (office-addin-mock)', () => {
   test('a report larger than the request budget is written in several runs, each under it', async () => {
     const report = makeReport(1000, 5);
     const budget = 60_000;
-    const { mock, name, sync, model } = await pulled(report, { budget });
+    const { mock, name, sync, indicators } = await pulled(report, { budget });
     expect(sync.mock.calls.length).toBeGreaterThan(2);
     const writes = mock.ranges.filter((r) => r.sheet === name && Array.isArray(r.mock.values));
     for (const w of writes) expect(JSON.stringify(w.mock.values).length).toBeLessThanOrEqual(budget);
-    expect(mock.value(name, model.indicators.headerRow + 1000, ind('indicatorId'))).toBe(1100);
+    expect(mock.value(name, indicators.table.headerRow + 1000, ind('indicatorId'))).toBe(1100);
   });
 });
 
 describe('send through the controller on Office.js (office-addin-mock)', () => {
   function controllerWith(gateway: ReturnType<typeof setup>['gateway'], api: Partial<ApiClient>) {
-    let n = 0;
     return new PaneController(
-      { createApi: () => ({ me: async () => ({ sub: 'u', name: 'U', roles: ['controller'], organisations: [{ code: 'sdn-farsta', name: 'Farsta', kind: 'stadsdelsnamnd' }] }), ...api }) as ApiClient, excel: gateway, newKey: () => `key-${++n}`, now: () => PULLED_AT },
+      {
+        createApi: () =>
+          ({
+            me: async () => ({ sub: 'u', name: 'U', roles: ['controller'], organisations: [{ code: 'sdn-farsta', name: 'Farsta', kind: 'stadsdelsnamnd' }] }),
+            ...api,
+          }) as ApiClient,
+        excel: gateway,
+        now: () => PULLED_AT,
+      },
       { organisation: 'sdn-farsta', year: 2022, period: 'T1' },
     );
   }
 
   test('1,000 rows: read, send only changed rows, write back versions and errors, in 2 syncs', async () => {
     const report = makeReport(1000, 3);
-    const { mock, gateway, model, name, sync, settings } = await pulled(report);
-    const first = model.indicators.headerRow + 1;
+    const { mock, gateway, indicators, goals, name, goalSheet, sync, settings } = await pulled(report);
+    const first = indicators.table.headerRow + 1;
     mock.type(name, first, ind('outcome'), '12,5');
     mock.type(name, first + 1, ind('forecast'), 'abc');
     mock.type(name, first + 999, ind('comment'), 'Sista raden');
@@ -238,15 +274,19 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
           { indicatorId: 1100, baseVersion: 1, comment: 'Sista raden' },
         ],
         goals: [],
+        activities: [],
+        commissions: [],
       },
     ]);
-    expect(controller.current.message).toEqual({ kind: 'info', text: '2 rader skickade, 1 fel.' });
+    expect(controller.current.message).toEqual({ kind: 'info', text: '2 rader sparade, 1 rad med fel ligger kvar i bladet (se listan).' });
+    // the row left in the sheet is listed in the pane with its key, so that a click finds it
+    expect(controller.current.rowProblems).toEqual([{ table: 'indicators', id: 102, message: expect.stringMatching(/^Rad 9, Prognos: inte ett tal/) }]);
     expect(mock.value(name, first, ind('version'))).toBe(2);
-    expect(mock.value(name, first, ind('status'))).toBe('ej');
+    expect(mock.value(name, first, ind('status'))).toBe('förväntas ej uppfyllas');
     expect(mock.value(name, first, ind('outcome'))).toBe(12.5); // the typed text became a number
     expect(mock.value(name, first + 1, ind('error'))).toMatch(/^Rad 9, Prognos: inte ett tal/);
     expect(mock.value(name, first, ind('error'))).toBe('');
-    expect(mock.value(name, model.goals.headerRow + 1, goalCol('suggested'))).toBe('ej');
+    expect(mock.value(goalSheet, goals.table.headerRow + 1, goalCol('suggested'))).toBe('förväntas ej uppfyllas');
     const highlighted = mock.ranges.filter((r) => r.sheet === name && r.mock.format.fill.color === ERROR_FILL).map((r) => [r.row + 1, r.col]);
     expect(highlighted).toEqual([
       [first + 1, ind('error')],
@@ -261,6 +301,21 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
     expect(snapshot.indicators['102'].version).toBe(1);
   });
 
+  test('"3,2 %" typed: Excel stores 0,032 with a percent format; read as 3,2 for a %-indicator, refused for any other unit', async () => {
+    const report = makeReport(2, 1);
+    report.indicators[1] = indicator(2, { unit: 'antal' });
+    const { mock, gateway, indicators, name } = await pulled(report);
+    const first = indicators.table.headerRow + 1;
+    mock.type(name, first, ind('forecast'), 0.032, '0.0%');
+    mock.type(name, first + 1, ind('forecast'), 0.5, '0%');
+    const sent: unknown[] = [];
+    const controller = controllerWith(gateway, { putReport: async (_a, body) => (sent.push(body), report) });
+    await controller.signIn(async () => 'token');
+    await controller.send();
+    expect(sent).toEqual([{ indicators: [{ indicatorId: 101, baseVersion: 1, forecast: 3.2 }], goals: [], activities: [], commissions: [] }]);
+    expect(mock.value(name, first + 1, ind('error'))).toBe('Rad 9, Prognos: indikatorn mäts inte i procent. Skriv talet utan procenttecken.');
+  });
+
   test('nothing changed: one read, one write that clears old errors, no request', async () => {
     const { gateway, sync } = await pulled(makeReport(10, 1));
     const putReport = jest.fn();
@@ -270,21 +325,22 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
     await controller.send();
     expect(putReport).not.toHaveBeenCalled();
     expect(sync).toHaveBeenCalledTimes(2);
-    expect(controller.current.message?.text).toMatch(/^Inga ändringar att skicka/);
+    expect(controller.current.message?.text).toMatch(/^Inga ändringar att spara/);
   });
 
   test('a deleted sheet is reported in words, not as an Excel error', async () => {
-    const { gateway, mock, name } = await pulled(makeReport(2, 1));
+    const { gateway, mock, model, name } = await pulled(makeReport(2, 1));
     mock.sheet(name)!.deleted = true;
     const controller = controllerWith(gateway, {});
     await controller.signIn(async () => 'token');
     await controller.send();
-    expect(controller.current.message).toEqual({ kind: 'error', text: `Bladet "${name}" finns inte längre i arbetsboken. Hämta rapporten igen.` });
+    const names = model.sheets.map((s) => s.name).join(' / ');
+    expect(controller.current.message).toEqual({ kind: 'error', text: `Bladet "${names}" finns inte längre i arbetsboken. Hämta rapporten igen.` });
   });
 
   test('selecting a missing row: finds it by key after rows were reordered', async () => {
-    const { gateway, mock, model, name } = await pulled(makeReport(3, 1));
-    const first = model.indicators.headerRow + 1;
+    const { gateway, mock, indicators, name } = await pulled(makeReport(3, 1));
+    const first = indicators.table.headerRow + 1;
     // swap the keys of rows 1 and 3, as a sort would move them
     mock.type(name, first, ind('indicatorId'), 103);
     mock.type(name, first + 2, ind('indicatorId'), 101);
@@ -303,7 +359,8 @@ describe('the consolidation into Excel (office-addin-mock)', () => {
   const layouts = consolidationSheets(consolidation(), signals(), PULLED_AT);
   const overview = layouts[0]!;
   const deviations = layouts.find((l) => l.name === 'Avvikande bedömningar')!;
-  const goalSheet = layouts[1]!;
+  const goalSheet = layouts.find((l) => l.name === '1 En modern storstad med möjlig')!;
+  const fulfilment = layouts.find((l) => l.name === 'Måluppfyllelse')!;
 
   async function pulledConsolidation(options: Parameters<typeof setup>[0] = {}) {
     const s = setup(options);
@@ -319,10 +376,17 @@ describe('the consolidation into Excel (office-addin-mock)', () => {
     expect(mock.sheetNames()).toEqual(['Blad1', ...layouts.map((l) => l.name)]);
     const header = overview.headerRow;
     expect(mock.value('Översikt', 1, 0)).toBe('Konsolidering Tertialrapport 1 2022');
-    expect(mock.value('Översikt', header, 3)).toBe('Läge');
-    expect([0, 3, 5, 9, 10].map((c) => mock.value('Översikt', header + 2, c))).toEqual(['sdn-jarva', 'inskickad', 2, `=SUM(F${header + 2}:I${header + 2})`, `=IF(J${header + 2}=0,"",F${header + 2}/J${header + 2})`]);
+    expect(mock.value('Översikt', header, 2)).toBe('Läge');
+    const r = header + 2;
+    expect([0, 2, 4, 9, 10].map((c) => mock.value('Översikt', r, c))).toEqual([
+      'Järva stadsdelsnämnd',
+      'inskickad',
+      3,
+      `=SUM(E${r}:I${r})`,
+      `=IF(J${r}-I${r}=0,"",E${r}/(J${r}-I${r}))`,
+    ]);
     expect(mock.value('Översikt', overview.totals!.row, 0)).toBe('Summa');
-    expect(mock.value('Översikt', overview.totals!.row, 3)).toBe(`=COUNTIF(D5:D7,"inskickad")`);
+    expect(mock.value('Översikt', overview.totals!.row, 2)).toBe(`=COUNTIF(C${header + 1}:C${header + 3},"inskickad")`);
     // the table's values are one write per sheet, not a write per row
     const tableWrites = mock.ranges.filter((r) => r.sheet === 'Översikt' && r.row === header - 1 && Array.isArray(r.mock.values));
     expect(tableWrites).toHaveLength(1);
@@ -341,25 +405,58 @@ describe('the consolidation into Excel (office-addin-mock)', () => {
     expect(motivation.at).toBeLessThan(values.at);
     expect(mock.ranges.some((r) => r.sheet === 'Avvikande bedömningar' && r.col === 5 && r.mock.formulas !== undefined)).toBe(false);
     expect(mock.rangeAt('Översikt', overview.headerRow, 5, 3, 1)!.mock.numberFormat).toEqual(Array(3).fill([INTEGER_FORMAT]));
+    // An indicator's values in its own decimals, row by row; text columns as text.
+    const valueCells = mock.rangeAt(goalSheet.name, goalSheet.headerRow, columnOf(goalSheet.columns, 'value') - 1, goalSheet.rows.length, 1)!.mock;
+    expect(valueCells.numberFormat).toEqual(goalSheet.rowFormats.map((f) => [f ?? goalSheet.columns.find((c) => c.key === 'value')!.numFmt]));
+    expect(valueCells.numberFormat[1]).toEqual(['#,##0.0']);
   });
 
-  test('status colours by conditional format, organisation captions merged, panes frozen, filters where ExcelApi 1.9', async () => {
+  test('summary rows bold and every row as high as its wrapped text, in runs of equal height', async () => {
+    const { mock } = await pulledConsolidation();
+    for (const r of fulfilment.boldRows) expect(mock.rangeAt(fulfilment.name, fulfilment.headerRow + r, 0, 1, fulfilment.columns.length)!.mock.format.font.bold).toBe(true);
+    for (const l of [fulfilment, goalSheet]) {
+      const heights = mock.ranges.filter((x) => x.sheet === l.name && x.col === 0 && x.mock.format?.rowHeight !== undefined && x.row >= l.headerRow);
+      expect(heights.flatMap((x) => Array<number>(x.rows).fill(x.mock.format.rowHeight))).toEqual(l.rowHeights);
+      expect(mock.rangeAt(l.name, l.headerRow - 1, 0, 1, l.columns.length)!.mock.format.rowHeight).toBe(l.headerHeight);
+    }
+    const runs = mock.ranges.filter((x) => x.sheet === goalSheet.name && x.col === 0 && x.mock.format?.rowHeight !== undefined && x.row >= goalSheet.headerRow);
+    expect(runs.length).toBeLessThan(goalSheet.rows.length);
+  });
+
+  test('status colours by conditional format on each status column, panes frozen, filters where ExcelApi 1.9', async () => {
     const { mock } = await pulledConsolidation();
     const name = goalSheet.name;
-    const { from, to } = goalSheet.statusColumns!;
-    const statuses = mock.rangeAt(name, goalSheet.headerRow, from - 1, goalSheet.rows.length, to - from + 1)!.mock;
-    expect(statuses.addedConditionalFormats.map((f: any) => [f.cellValue.rule.formula1, f.cellValue.format.fill.color])).toEqual(
-      (['helt', 'delvis', 'ej'] as const).map((a) => [`="${a}"`, STATUS_COLOURS[a].fill]),
+    const [status] = goalSheet.statusColumns;
+    const statuses = mock.rangeAt(name, goalSheet.headerRow, status! - 1, goalSheet.rows.length, 1)!.mock;
+    expect(statuses.addedConditionalFormats.map((f: any) => [f.textComparison.rule.text, f.textComparison.format.fill.color])).toEqual(
+      (['helt', 'delvis', 'ej'] as const).map((a) => [a, STATUS_COLOURS[a].fill]),
     );
-    expect(mock.events).toEqual(expect.arrayContaining([`merge ${name} ${goalSheet.headerRow - 2},10 1x2`, `merge ${name} ${goalSheet.headerRow - 2},12 1x2`]));
-    expect(mock.value(name, goalSheet.headerRow - 1, 10)).toBe('Farsta stadsdelsnämnd');
-    expect(mock.events).toContain(`freezeAt ${name} 0,0 ${goalSheet.headerRow}x3`);
-    expect(mock.events).toContain(`freezeRows ${overview.headerRow}`);
+    expect(mock.value(name, goalSheet.headerRow + 3, 2)).toBe('Farsta stadsdelsnämnd');
+    expect(mock.events).toContain(`freezeAt ${name} 0,0 ${goalSheet.headerRow}x2`);
+    expect(mock.events).toContain(`freezeAt Översikt 0,0 ${overview.headerRow}x1`);
     expect(mock.events).toContain(`autoFilter Översikt ${overview.headerRow - 1},0 4x11`);
-    const ambition = layouts[3]!;
+    const ambition = layouts.find((l) => l.name === 'Lägre ambition än KF')!;
     expect(mock.events).toContain(`autoFilter ${ambition.name} ${ambition.headerRow - 1},0 ${ambition.rows.length + 1}x7`);
     const without = await pulledConsolidation({ supportsPageLayout: false });
     expect(without.mock.events.some((e) => e.startsWith('autoFilter'))).toBe(false);
+  });
+
+  test('print: every sheet A4 landscape at a zoom that prints 11 pt as 8.8 pt, header row and key columns repeated, header and footer', async () => {
+    const { mock } = await pulledConsolidation();
+    for (const l of layouts) {
+      const page = mock.sheet(l.name)!.mock.pageLayout;
+      expect([l.name, page]).toEqual([l.name, expect.objectContaining({ orientation: 'Landscape', paperSize: 'A4', zoom: { scale: PRINT_ZOOM } })]);
+      expect(page.headersFooters.defaultForAllPages).toMatchObject({
+        leftHeader: 'Stadsledningskontoret',
+        centerHeader: 'Konsolidering Tertialrapport 1 2022',
+        rightHeader: l.name,
+        centerFooter: 'Sida &P av &N',
+      });
+      expect(mock.events).toContain(`printTitleRows ${l.name} $${l.headerRow}:$${l.headerRow}`);
+    }
+    expect(mock.events).toContain(`printTitleColumns ${goalSheet.name} $A:$B`);
+    const without = await pulledConsolidation({ supportsPageLayout: false });
+    expect(without.mock.sheet('Översikt')!.mock.pageLayout.orientation).toBeUndefined();
   });
 
   test('a second pull replaces the sheets of the same name and says which, still in 2 syncs', async () => {

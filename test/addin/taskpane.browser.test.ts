@@ -8,10 +8,11 @@ import { chromium, type Browser, type Page, type Route } from 'playwright-core';
 import { loadOrCreateDevKeys } from '../../api/auth/dev-key';
 import { signDevToken } from '../../api/auth/verifier';
 import { loadConfig } from '../../api/config';
-import { XLSX_MIME } from '../../api/contract/common';
-import type { Consolidation } from '../../api/contract/consolidation';
-import type { Report } from '../../api/contract/report';
+import { XLSX_MIME } from '../../core/contract/common';
+import type { Consolidation } from '../../core/contract/consolidation';
+import type { Report } from '../../core/contract/report';
 import { startServer, type RunningServer } from '../../api/server';
+import { MAX_ATTEMPTS } from '../../addin/api-client';
 import type { MemoryGateway } from './support/memory-gateway';
 
 /**
@@ -50,10 +51,10 @@ const report = (token: string) => api<Report>(token, 'GET', '/years/2022/organis
 
 /** Runs a method of the in-page double. */
 function onDouble<T>(fn: (d: MemoryGateway, ...args: any[]) => T, ...args: unknown[]): Promise<T> {
-  return page.evaluate(
-    ([source, a]) => new Function('d', 'args', `return (${source})(d, ...args)`)((window as any).__tertialDouble, a),
-    [fn.toString(), args] as const,
-  ) as Promise<T>;
+  return page.evaluate(([source, a]) => new Function('d', 'args', `return (${source})(d, ...args)`)((window as any).__tertialDouble, a), [
+    fn.toString(),
+    args,
+  ] as const) as Promise<T>;
 }
 
 /** The Office.js CDN answered from the npm package's copy (office.js and the files it loads next to it). */
@@ -129,6 +130,30 @@ test('outside Excel and without a test double, the pane asks to be opened in Exc
   await plain.close();
 });
 
+test('sign-in: an API out of reach says so and offers a retry (not "not configured"); a refused token is said on the sign-in form', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 1100 }, locale: 'sv-SE' });
+  await context.route(`${OFFICE_CDN}**`, officeFromNodeModules);
+  const pane = await context.newPage();
+  await pane.addInitScript({ content: doubleScript });
+  await pane.route('**/api/v1/auth-config', (route) => route.abort('connectionrefused'));
+  await pane.goto(`${server.url}/addin/taskpane.html`);
+  await pane.waitForSelector('#sign-in-problem', { state: 'visible' });
+  expect(await pane.textContent('#sign-in-problem-text')).toBe('Tertial går inte att nå, så det går inte att logga in just nu. Kontrollera nätverket och tryck Försök igen.');
+  expect(await pane.isVisible('#dev-sign-in')).toBe(false);
+  await pane.unroute('**/api/v1/auth-config');
+  await pane.click('#sign-in-retry');
+  await pane.waitForSelector('#dev-sign-in', { state: 'visible' });
+  expect(await pane.isVisible('#sign-in-problem')).toBe(false);
+
+  await pane.fill('#dev-token', 'not-a-token');
+  await pane.click('#dev-sign-in button[type=submit]');
+  await pane.waitForSelector('#sign-in-message', { state: 'visible' });
+  expect(await pane.getAttribute('#sign-in-message', 'class')).toBe('message error');
+  expect(await pane.textContent('#sign-in-message')).toBe('Ogiltig eller utgången inloggning. Logga in igen.');
+  expect(await pane.isVisible('#report')).toBe(false);
+  await context.close();
+});
+
 test('sign in, pull, send with an error and a conflict, resolve, refresh, retry after a network failure, submit', async () => {
   await page.addInitScript({ content: doubleScript });
   await page.goto(`${server.url}/addin/taskpane.html`);
@@ -147,7 +172,7 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   await page.press('#year', 'Tab');
   await page.selectOption('#period', 'T1');
   await page.click('#pull');
-  expect(await message()).toMatch(/^Hämtade \d+ indikatorer och \d+ mål till bladet "T1 2022 Farsta"/);
+  expect(await message()).toMatch(/^Hämtade \d+ indikatorer och \d+ mål till bladen "T1 2022 Farsta Indikatorer" och "T1 2022 Farsta Mål"/);
 
   const pulled = await report(anna);
   const [a, b, c, d] = pulled.indicators.filter((i) => i.frequency === 'tertial');
@@ -161,7 +186,7 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   await api(bo, 'PUT', '/years/2022/organisations/sdn-farsta/reports/T1', { indicators: [{ indicatorId: idOf(c), baseVersion: c!.version, forecast: 70 }] });
 
   await page.click('#send');
-  expect(await message()).toBe('1 rad skickad, 1 fel, 1 konflikt.');
+  expect(await message()).toBe('1 rad sparad, 1 rad med fel ligger kvar i bladet (se listan), 1 konflikt.');
   const afterSend = await report(anna);
   expect(afterSend.indicators.find((i) => i.indicatorId === idOf(a))!.outcome).toBe(12.5);
   expect(afterSend.indicators.find((i) => i.indicatorId === idOf(c))!.forecast).toBe(70);
@@ -169,10 +194,13 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'error'), idOf(b))).toBe(
     `Rad ${rowB}, Prognos: inte ett tal. Skriv t.ex. 12,5 eller 1 234,5.`,
   );
-  expect(await onDouble((dbl) => dbl.highlights('sdn-farsta/2022/T1'))).toEqual(
-    expect.arrayContaining([`indicators:${rowB}:forecast`, `indicators:${rowB}:error`]),
-  );
+  expect(await onDouble((dbl) => dbl.highlights('sdn-farsta/2022/T1'))).toEqual(expect.arrayContaining([`indicators:${rowB}:forecast`, `indicators:${rowB}:error`]));
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'outcome'), idOf(a))).toBe(12.5);
+  // the row left in the sheet is listed in the pane; a click selects it
+  const left = page.locator('#row-problems li button');
+  expect(await left.allTextContents()).toEqual([`Rad ${rowB}, Prognos: inte ett tal. Skriv t.ex. 12,5 eller 1 234,5.`]);
+  await left.first().click();
+  expect(await onDouble((dbl) => dbl.selected)).toEqual({ sheet: 'T1 2022 Farsta Indikatorer', table: 'indicators', row: rowB });
   const conflict = page.locator('#conflicts li');
   await expect(conflict.count()).resolves.toBe(1);
   const conflictText = (await conflict.textContent()) ?? '';
@@ -183,7 +211,7 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
 
   // send mine again, on their version
   await conflict.getByRole('button', { name: 'Skicka min igen' }).click();
-  expect(await message()).toBe('1 rad skickad, 1 fel.');
+  expect(await message()).toBe('1 rad sparad, 1 rad med fel ligger kvar i bladet (se listan).');
   expect((await report(anna)).indicators.find((i) => i.indicatorId === idOf(c))!.forecast).toBe(80);
   expect(await page.isVisible('#conflicts')).toBe(false);
 
@@ -197,20 +225,23 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(d))).toBe(33);
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(b))).toBe('abc');
 
-  // the network fails: nothing lost; the retry carries the same Idempotency-Key
+  // the network fails: the client retries, then says so; nothing lost; the user's retry carries the same Idempotency-Key
   await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'forecast', '55'), idOf(b));
   const keys: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'PUT') keys.push(r.headers()['idempotency-key'] ?? '');
   });
-  await page.route('**/reports/T1', (route) => (route.request().method() === 'PUT' ? route.abort('connectionreset') : route.fallback()), { times: 1 });
+  let aborted = 0;
+  await page.route('**/reports/T1', (route) => (route.request().method() === 'PUT' && aborted++ < MAX_ATTEMPTS ? route.abort('connectionreset') : route.fallback()));
   await page.click('#send');
   expect(await message()).toMatch(/^Ingen kontakt med Tertial/);
+  expect(keys).toHaveLength(MAX_ATTEMPTS);
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(b))).toBe('55');
   await page.click('#send');
-  expect(await message()).toBe('1 rad skickad, 0 fel.');
-  expect(keys).toHaveLength(2);
-  expect(keys[0]).toBe(keys[1]);
+  expect(await message()).toBe('1 rad sparad.');
+  await page.unroute('**/reports/T1');
+  expect(keys).toHaveLength(MAX_ATTEMPTS + 1);
+  expect(new Set(keys).size).toBe(1);
   expect(keys[0]).not.toBe('');
 
   // submit: what is missing is listed; a click selects its row in the sheet
@@ -230,7 +261,7 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   await missing.first().click();
   expect(await message()).toMatch(/^Rapporten kan inte skickas in/);
   expect(await onDouble((dbl) => dbl.selected)).toEqual({
-    sheet: 'T1 2022 Farsta',
+    sheet: expected.table === 'goals' ? 'T1 2022 Farsta Mål' : 'T1 2022 Farsta Indikatorer',
     table: expected.table,
     row: await onDouble((dbl, t, id) => dbl.rowOf('sdn-farsta/2022/T1', t, id), expected.table, expected.id),
   });
@@ -244,9 +275,11 @@ test('the centre pulls the consolidation into sheets; pulling again replaces the
   expect(await message()).toMatch(/^Hämtade konsolideringen för Tertialrapport 1 2022 till \d+ blad: \d+ av \d+ organisationer har skickat in\.$/);
   const fromApi = await api<Consolidation>(central, 'GET', '/years/2022/consolidation/T1');
   const farsta = fromApi.organisations.find((o) => o.code === 'sdn-farsta')!;
-  const row = await onDouble((dbl) => dbl.consolidation.get('Översikt')!.rows.find((r) => r[0] === 'sdn-farsta'));
-  expect(row!.slice(0, 9)).toEqual(['sdn-farsta', farsta.name, 'Stadsdelsnämnd', 'öppen', null, farsta.counts.helt, farsta.counts.delvis, farsta.counts.ej, farsta.counts.missing]);
-  expect(await onDouble((dbl) => [...dbl.consolidation.keys()])).toEqual(expect.arrayContaining(['Översikt', 'Avvikande bedömningar', 'Lägre ambition än KF', 'Styrsignaler']));
+  const row = await onDouble((dbl, name) => dbl.consolidation.get('Översikt')!.rows.find((r) => r[0] === name), farsta.name);
+  expect(row!.slice(0, 8)).toEqual([farsta.name, 'Stadsdelsnämnd', 'öppen', null, farsta.counts.helt, farsta.counts.delvis, farsta.counts.ej, farsta.counts.missing]);
+  expect(await onDouble((dbl) => [...dbl.consolidation.keys()])).toEqual(
+    expect.arrayContaining(['Översikt', 'Måluppfyllelse', 'Prognossäkerhet', 'Avvikande bedömningar', 'Lägre ambition än KF', 'Styrsignaler']),
+  );
   fs.mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
   await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane-central.png'), fullPage: true });
   await page.click('#pull-consolidation');
@@ -258,11 +291,11 @@ test('a controller downloads the workbook into Excel, uploads it unchanged, then
   expect(await page.isVisible('#consolidation')).toBe(false);
   await page.selectOption('#organisation', 'sdn-farsta');
   await page.click('#download-workbook');
-  expect(await message()).toBe('Arbetsboken "T1-2022-sdn-farsta.xlsx" är öppnad som en ny arbetsbok. Fyll i de gula cellerna, spara den och ladda upp den här.');
+  expect(await message()).toBe('Arbetsboken "T1-2022-sdn-farsta.xlsx" är öppnad som en ny arbetsbok. Fyll i de blå cellerna, spara den och ladda upp den här.');
   const file = Buffer.from(await onDouble((dbl) => dbl.openedWorkbooks[0]!), 'base64');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(file as unknown as ArrayBuffer);
-  const sheet = workbook.getWorksheet('T1 2022 Farsta')!;
+  const sheet = workbook.getWorksheet('T1 2022 Farsta Indikatorer')!;
   expect(sheet).toBeDefined();
 
   const upload = async (buffer: Buffer) => {
@@ -273,12 +306,16 @@ test('a controller downloads the workbook into Excel, uploads it unchanged, then
 
   let header = 0;
   let forecast = 0;
-  sheet.eachRow((r, n) => r.eachCell((c, col) => {
-    if (!header && c.value === 'Prognos helår') [header, forecast] = [n, col];
-  }));
+  sheet.eachRow((r, n) =>
+    r.eachCell((c, col) => {
+      if (!header && c.value === 'Prognos helår') [header, forecast] = [n, col];
+    }),
+  );
   sheet.getCell(header + 2, forecast).value = 'abc';
   expect(await upload(Buffer.from(await workbook.xlsx.writeBuffer()))).toMatch(/Inget har sparats\. Rätta raderna nedan i arbetsboken/);
-  expect(await page.locator('#upload-errors li').allTextContents()).toEqual([`Rad ${header + 2}, Prognos: inte ett tal. Skriv t.ex. 12,5 eller 1 234,5.`]);
+  expect(await page.locator('#upload-errors li').allTextContents()).toEqual([
+    `Bladet "T1 2022 Farsta Indikatorer": Rad ${header + 2}, Prognos: inte ett tal. Skriv t.ex. 12,5 eller 1 234,5.`,
+  ]);
   await page.screenshot({ path: path.join(root, 'test-artifacts/taskpane-upload.png'), fullPage: true });
 
   await onDouble((dbl) => void (dbl.canOpenWorkbooks = false));

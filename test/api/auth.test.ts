@@ -40,7 +40,11 @@ describe(`auth and access on ${testDatabaseKind}`, () => {
 
   test('health needs no token; everything else does (401 in the JSON shape)', async () => {
     expect((await call('get', '/api/v1/health')).status).toBe(200);
-    for (const [method, url] of [['get', '/api/v1/me'], ['get', '/api/v1/organisations'], ['get', '/api/v1/years/2022/plan']] as const) {
+    for (const [method, url] of [
+      ['get', '/api/v1/me'],
+      ['get', '/api/v1/organisations'],
+      ['get', '/api/v1/years/2022/plan'],
+    ] as const) {
       const res = await call(method, url);
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('UNAUTHENTICATED');
@@ -82,7 +86,12 @@ describe(`auth and access on ${testDatabaseKind}`, () => {
     const { importJWK } = await import('jose');
     const key = await importJWK(keys, 'ES256');
     const token = await new SignJWT({ orgs: ['sdn-farsta'], roles: ['reader'] })
-      .setProtectedHeader({ alg: 'ES256' }).setSubject('x').setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').sign(key);
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('x')
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setExpirationTime('1h')
+      .sign(key);
     expect((await call('get', '/api/v1/years/2022/organisations/sdn-farsta/reports/T1', token)).status).toBe(403);
   });
 
@@ -98,7 +107,16 @@ describe(`auth and access on ${testDatabaseKind}`, () => {
     test.each([
       ['wrong issuer', () => signWith('ES256', (j) => j.setIssuer('someone-else').setAudience(DEV_AUDIENCE).setExpirationTime('1h'))],
       ['wrong audience', () => signWith('ES256', (j) => j.setIssuer(DEV_ISSUER).setAudience('other-api').setExpirationTime('1h'))],
-      ['expired', () => signWith('ES256', (j) => j.setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 60))],
+      [
+        'expired',
+        () =>
+          signWith('ES256', (j) =>
+            j
+              .setIssuer(DEV_ISSUER)
+              .setAudience(DEV_AUDIENCE)
+              .setExpirationTime(Math.floor(Date.now() / 1000) - 60),
+          ),
+      ],
       ['signed by another key', () => signWith('ES256', (j) => j.setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h'), false)],
       ['RS256 from another key', () => signWith('RS256', (j) => j.setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h'), false)],
       ['alg none', async () => new UnsecuredJWT({ roles: ['central'] }).setSubject('mallory').setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h').encode()],
@@ -108,7 +126,11 @@ describe(`auth and access on ${testDatabaseKind}`, () => {
           const jwk = JSON.parse(fs.readFileSync(path.join(api.dataDir, 'dev-signing-key.json'), 'utf8'));
           const { d: _d, ...pub } = jwk;
           return new SignJWT({ roles: ['central'] })
-            .setProtectedHeader({ alg: 'HS256' }).setSubject('mallory').setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime('1h')
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('mallory')
+            .setIssuer(DEV_ISSUER)
+            .setAudience(DEV_AUDIENCE)
+            .setExpirationTime('1h')
             .sign(new TextEncoder().encode(JSON.stringify(pub)));
         },
       ],

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Report } from '../../api/contract/report';
+import type { Report } from '../../core/contract/report';
 import { startTestApi, type TestApi } from '../support/app';
 import { testDatabaseKind } from '../support/db';
 
@@ -44,7 +44,10 @@ describe(`concurrent writers on ${testDatabaseKind}`, () => {
     const rows = report.indicators.filter((i) => i.code !== '3.2.1');
     const responses = await Promise.all(
       rows.map((row) =>
-        request(api.app).put(T1).set('Authorization', `Bearer ${token}`).send({ indicators: [{ indicatorId: row.indicatorId, baseVersion: row.version, outcome: 1 }] }),
+        request(api.app)
+          .put(T1)
+          .set('Authorization', `Bearer ${token}`)
+          .send({ indicators: [{ indicatorId: row.indicatorId, baseVersion: row.version, outcome: 1 }] }),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(rows.map(() => 200));

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Report } from '../../api/contract/report';
+import type { Report } from '../../core/contract/report';
 import { startTestApi, type TestApi } from '../support/app';
 import { testDatabaseKind } from '../support/db';
 import { databaseSnapshot } from '../support/snapshot';
@@ -25,7 +25,10 @@ describe(`reports on ${testDatabaseKind}`, () => {
     return res.body as Report;
   };
   const put = (body: unknown, token = farsta, path = T1) =>
-    request(api.app).put(path).set('Authorization', `Bearer ${token}`).send(body as object);
+    request(api.app)
+      .put(path)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
   const byCode = (report: Report, code: string) => report.indicators.find((i) => i.code === code)!;
 
   test('GET gives the organisation, its indicators with KF and own årsmål, and its goals', async () => {
@@ -182,7 +185,9 @@ describe(`reports on ${testDatabaseKind}`, () => {
     expect(bare.status).toBe(422);
     expect(bare.body.error.details).toEqual([expect.objectContaining({ goalId: n1.goalId, field: 'motivation', code: 'MOTIVATION_REQUIRED' })]);
     expect(await databaseSnapshot(api.database.db)).toBe(snapshot);
-    const motivated = await put({ goals: [{ goalId: n1.goalId, baseVersion: 0, assessment: 'helt', motivation: 'Indikatorn täcker bara en del av målet.', analysis: 'Fler i arbete.' }] });
+    const motivated = await put({
+      goals: [{ goalId: n1.goalId, baseVersion: 0, assessment: 'helt', motivation: 'Indikatorn täcker bara en del av målet.', analysis: 'Fler i arbete.' }],
+    });
     expect(motivated.status).toBe(200);
     expect(motivated.body.goals.find((g: { code: string }) => g.code === 'N1')).toMatchObject({ assessment: 'helt', suggestedAssessment: 'ej', version: 1 });
     const agreeing = report.goals.find((g) => g.code === 'N3')!;
@@ -268,11 +273,19 @@ describe(`reports on ${testDatabaseKind}`, () => {
       const tertial = report.indicators.filter((i) => i.frequency === 'tertial');
       expect(incomplete.body.error.details.filter((d: { code: string }) => d.code === 'MISSING_VALUE')).toHaveLength(tertial.length);
       expect(incomplete.body.error.details.filter((d: { code: string }) => d.code === 'MISSING_ASSESSMENT')).toHaveLength(report.goals.length);
+      expect(incomplete.body.error.details.filter((d: { code: string }) => d.code === 'MISSING_STATE')).toHaveLength(report.activities.length + report.commissions.length);
 
       const filled = await put({ indicators: tertial.map((i) => ({ indicatorId: i.indicatorId, baseVersion: i.version, forecast: i.annualTarget })) }, farsta, T2);
       expect(filled.status).toBe(200);
-      const goals = (filled.body as Report).goals.map((g) => ({ goalId: g.goalId, baseVersion: g.version, assessment: g.suggestedAssessment ?? 'delvis', motivation: g.suggestedAssessment ? null : 'Inget att mäta ännu.' }));
-      expect((await put({ goals }, farsta, T2)).status).toBe(200);
+      const goals = (filled.body as Report).goals.map((g) => ({
+        goalId: g.goalId,
+        baseVersion: g.version,
+        assessment: g.suggestedAssessment ?? 'delvis',
+        motivation: g.suggestedAssessment ? null : 'Inget att mäta ännu.',
+      }));
+      const activities = report.activities.map((a) => ({ activityId: a.activityId, baseVersion: a.version, state: 'ongoing' }));
+      const commissions = report.commissions.map((c) => ({ commissionId: c.commissionId, baseVersion: c.version, state: 'not_started' }));
+      expect((await put({ goals, activities, commissions }, farsta, T2)).status).toBe(200);
 
       const submitted = await post(`${T2}/submit`);
       expect(submitted.status).toBe(200);

@@ -16,8 +16,20 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(database.db);
     expect(tables.rows.map((t) => t.table_name)).toEqual(
       expect.arrayContaining([
-        'organisation', 'budget_year', 'direction_goal', 'kf_goal', 'org_goal', 'indicator', 'activity',
-        'org_indicator', 'period', 'report', 'indicator_result', 'goal_assessment', 'change_history', 'idempotency_key',
+        'organisation',
+        'budget_year',
+        'direction_goal',
+        'kf_goal',
+        'org_goal',
+        'indicator',
+        'activity',
+        'org_indicator',
+        'period',
+        'report',
+        'indicator_result',
+        'goal_assessment',
+        'change_history',
+        'idempotency_key',
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -41,16 +53,44 @@ describe(`migrations on ${testDatabaseKind}`, () => {
 
   test('check constraints and foreign keys refuse what the domain does not allow', async () => {
     const db = database.db;
-    await expect(db.insertInto('organisation').values({ code: 'x', name: 'X', kind: 'kommun' as never }).execute()).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('organisation')
+        .values({ code: 'x', name: 'X', kind: 'kommun' as never })
+        .execute(),
+    ).rejects.toThrow();
     await db.insertInto('budget_year').values({ year: 2030 }).execute();
-    await expect(db.insertInto('period').values({ year: 2030, code: 'T4' as never }).execute()).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('period')
+        .values({ year: 2030, code: 'T4' as never })
+        .execute(),
+    ).rejects.toThrow();
     await expect(db.insertInto('period').values({ year: 2031, code: 'T1' }).execute()).rejects.toThrow(); // no such year
     const dg = await db.insertInto('direction_goal').values({ year: 2030, code: '1', title: 'D' }).returning('id').executeTakeFirstOrThrow();
     const g = await db.insertInto('kf_goal').values({ year: 2030, code: '1.1', title: 'G', direction_goal_id: dg.id }).returning('id').executeTakeFirstOrThrow();
     const indicator = { year: 2030, kf_goal_id: g.id, code: '1.1.1', title: 'I', unit: '%', frequency: 'tertial' as const };
-    await expect(db.insertInto('indicator').values({ ...indicator, direction: 'band' }).execute()).rejects.toThrow(); // band needs a tolerance
-    await expect(db.insertInto('indicator').values({ ...indicator, direction: 'sideways' as never }).execute()).rejects.toThrow();
-    await db.insertInto('indicator').values({ ...indicator, direction: 'higher' }).execute();
-    await expect(db.insertInto('indicator').values({ ...indicator, direction: 'higher' }).execute()).rejects.toThrow(); // same code twice
+    await expect(
+      db
+        .insertInto('indicator')
+        .values({ ...indicator, direction: 'band' })
+        .execute(),
+    ).rejects.toThrow(); // band needs a tolerance
+    await expect(
+      db
+        .insertInto('indicator')
+        .values({ ...indicator, direction: 'sideways' as never })
+        .execute(),
+    ).rejects.toThrow();
+    await db
+      .insertInto('indicator')
+      .values({ ...indicator, direction: 'higher' })
+      .execute();
+    await expect(
+      db
+        .insertInto('indicator')
+        .values({ ...indicator, direction: 'higher' })
+        .execute(),
+    ).rejects.toThrow(); // same code twice
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PlanDocumentSchema } from '../../api/contract/plan';
+import { PlanDocumentSchema } from '../../core/contract/plan';
 import type { DatabaseHandle } from '../../api/db/connection';
 import { importPlan, PlanReferenceError } from '../../api/db/plan-import';
 import { openTestDatabase, testDatabaseKind } from '../support/db';

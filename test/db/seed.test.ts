@@ -20,7 +20,14 @@ describe(`demo seed on ${testDatabaseKind}`, () => {
   afterAll(() => database.close());
 
   const count = async (table: 'organisation' | 'direction_goal' | 'kf_goal' | 'indicator' | 'org_goal' | 'org_indicator' | 'period') =>
-    Number((await database.db.selectFrom(table).select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await database.db
+          .selectFrom(table)
+          .select(sql<string>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   test('the reference budget is there exactly as given', async () => {
     expect(await count('organisation')).toBe(30);

@@ -57,6 +57,8 @@ export async function createCluster(port: number): Promise<Cluster> {
       await pgTool('pg_ctl', ['-D', dir, '-m', 'immediate', '-w', '-t', '30', 'stop']);
       running = false;
     },
+    // A cluster that a failed test never destroyed, or that would not stop, is stopped and removed
+    // with the run's temp dir (test/support/temp-dirs.ts), where os.tmpdir() points during tests.
     destroy: async () => {
       if (running) await pgTool('pg_ctl', ['-D', dir, '-m', 'fast', '-w', '-t', '30', 'stop']);
       running = false;

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadOrCreateDevKeys } from '../../api/auth/dev-key';
 import { signDevToken } from '../../api/auth/verifier';
-import type { Report } from '../../api/contract/report';
+import type { Report } from '../../core/contract/report';
 import { openDatabase, type DatabaseHandle } from '../../api/db/connection';
 import { migrateToLatest } from '../../api/db/migrate';
 import { seedDemoIfEmpty } from '../../api/db/seed';
@@ -21,8 +21,7 @@ describeWithPostgres('two API processes on one PostgreSQL', () => {
   let dataDir: string;
   let a: ApiProcess;
   let b: ApiProcess;
-  const token = async (sub: string) =>
-    signDevToken(await loadOrCreateDevKeys(dataDir), { sub, name: `Skrivare ${sub}`, roles: ['controller'], orgs: [ORG] });
+  const token = async (sub: string) => signDevToken(await loadOrCreateDevKeys(dataDir), { sub, name: `Skrivare ${sub}`, roles: ['controller'], orgs: [ORG] });
 
   beforeAll(async () => {
     cluster = await createCluster(55503);

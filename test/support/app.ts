@@ -20,7 +20,7 @@ export interface TestApi {
 }
 
 /** The real Express app on a private database, with dev-mode auth in a temporary data dir. */
-export async function startTestApi(options: { seed?: boolean; poolSize?: number } = {}): Promise<TestApi> {
+export async function startTestApi(options: Parameters<typeof openTestDatabase>[0] = {}): Promise<TestApi> {
   const database = await openTestDatabase(options);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tertial-test-'));
   const keys = await loadOrCreateDevKeys(dataDir);
@@ -35,8 +35,7 @@ export async function startTestApi(options: { seed?: boolean; poolSize?: number 
     app,
     database,
     dataDir,
-    token: (role, orgs = [], sub, name) =>
-      signDevToken(keys, { sub: sub ?? `${role}-${orgs.join('-') || 'all'}`, name: name ?? `Test ${role}`, roles: [role], orgs }),
+    token: (role, orgs = [], sub, name) => signDevToken(keys, { sub: sub ?? `${role}-${orgs.join('-') || 'all'}`, name: name ?? `Test ${role}`, roles: [role], orgs }),
     close: async () => {
       await database.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { openDatabase, type DatabaseHandle } from '../../api/db/connection';
+import { openDatabase, type DatabaseHandle, type DatabaseTimeouts } from '../../api/db/connection';
 import { migrateToLatest } from '../../api/db/migrate';
 import { seedDemoIfEmpty } from '../../api/db/seed';
 
@@ -12,16 +12,24 @@ export const testDatabaseKind = testDatabaseUrl ? 'postgres' : 'pglite';
 /**
  * A migrated database with the demo data, private to the caller: on PGlite a copy of the
  * template made in global setup; on PostgreSQL a schema of its own, dropped on close.
+ * `migrate: false` gives an empty one (no migrations, no data).
  */
-export async function openTestDatabase(options: { seed?: boolean; poolSize?: number } = {}): Promise<DatabaseHandle> {
-  const seed = options.seed ?? true;
+export async function openTestDatabase(options: { seed?: boolean; migrate?: boolean; poolSize?: number; timeouts?: Partial<DatabaseTimeouts> } = {}): Promise<DatabaseHandle> {
+  const migrate = options.migrate ?? true;
+  const seed = migrate && (options.seed ?? true);
   if (testDatabaseUrl) {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     const admin = await openDatabase({ kind: 'postgres', url: testDatabaseUrl, poolSize: 1 });
     await sql`create schema ${sql.id(schema)}`.execute(admin.db);
     await admin.close();
-    const handle = await openDatabase({ kind: 'postgres', url: testDatabaseUrl, searchPath: schema, poolSize: options.poolSize ?? 10 });
-    await migrateToLatest(handle.db);
+    const handle = await openDatabase({
+      kind: 'postgres',
+      url: testDatabaseUrl,
+      searchPath: schema,
+      poolSize: options.poolSize ?? 10,
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+    });
+    if (migrate) await migrateToLatest(handle.db);
     if (seed) await seedDemoIfEmpty(handle.db);
     return {
       ...handle,
@@ -35,7 +43,7 @@ export async function openTestDatabase(options: { seed?: boolean; poolSize?: num
   }
   if (!seed) {
     const handle = await openDatabase({ kind: 'pglite' });
-    await migrateToLatest(handle.db);
+    if (migrate) await migrateToLatest(handle.db);
     return handle;
   }
   const template = process.env.TERTIAL_TEST_TEMPLATE;

@@ -14,7 +14,13 @@ const TABLES = [
   'report',
   'indicator_result',
   'goal_assessment',
+  'org_activity',
+  'commission',
+  'commission_participant',
+  'activity_followup',
+  'commission_followup',
   'change_history',
+  'plan_history',
   'idempotency_key',
 ] as const;
 

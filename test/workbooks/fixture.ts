@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Report } from '../../api/contract/report';
+import type { Report } from '../../core/contract/report';
 import type { TestApi } from '../support/app';
 import { YEAR, getJson, putJson, reportPath } from './helpers';
 
@@ -10,11 +10,12 @@ import { YEAR, getJson, putJson, reportPath } from './helpers';
  *   1.5.1 = 50 (< 80 % of 90: ej); the 6 other indicators stay empty; goal N1 (suggested helt)
  *   assessed delvis with a motivation.
  * - sdn-jarva forecasts every indicator on its target (1.1.1 = 3,9 against its own 4,0, lower):
- *   9 × helt; every goal assessed as suggested; submitted.
+ *   9 × helt; every goal assessed as suggested; every activity ongoing; submitted.
  * Everyone else reports nothing.
  */
 export const FARSTA_MOTIVATION = 'Försörjningsstödet ökar under hösten, målet nås bara delvis.';
 export const DEMO_INDICATOR_ROWS = 185; // organisation × indicator pairs in the demo plan (see api/db/demo-plan.ts)
+export const DEMO_TERTIAL_ROWS = 91; // of them, pairs with a tertial indicator (1.1.1, 1.5.3, 2.2.1, 2.4.1, 3.1.1, 3.2.1); the rest are annual
 
 export async function writeConsolidationFixture(api: TestApi): Promise<void> {
   const central = await api.token('central', [], 'central-fixture', 'Stadsledningskontoret');
@@ -34,7 +35,10 @@ export async function writeConsolidationFixture(api: TestApi): Promise<void> {
   });
   await putJson(api, central, reportPath('sdn-jarva'), {
     goals: written.goals.map((g) => ({ goalId: g.goalId, baseVersion: g.version, assessment: g.suggestedAssessment })),
+    activities: written.activities.map((a) => ({ activityId: a.activityId, baseVersion: a.version, state: 'ongoing' })),
   });
-  const submit = await request(api.app).post(`${reportPath('sdn-jarva')}/submit`).auth(central, { type: 'bearer' });
+  const submit = await request(api.app)
+    .post(`${reportPath('sdn-jarva')}/submit`)
+    .auth(central, { type: 'bearer' });
   if (submit.status !== 200) throw new Error(`submit: ${submit.status} ${JSON.stringify(submit.body)}`);
 }

@@ -48,7 +48,10 @@ export async function getJson(api: TestApi, token: string, path: string) {
 }
 
 export async function putJson(api: TestApi, token: string, path: string, body: unknown) {
-  const res = await request(api.app).put(path).auth(token, { type: 'bearer' }).send(body as object);
+  const res = await request(api.app)
+    .put(path)
+    .auth(token, { type: 'bearer' })
+    .send(body as object);
   if (res.status !== 200) throw new Error(`PUT ${path}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }

@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type ExcelJS from 'exceljs';
-import { GOAL_COLUMNS, INDICATOR_COLUMNS, INPUT_FILL, NUMBER_FORMAT, columnIndex } from '../../addin/sheets/report-layout';
-import type { Report } from '../../api/contract/report';
+import { INPUT_FILL, PRINT_ZOOM, columnIndex, decimalsFormat, reportColumns } from '../../core/sheets/report-layout';
+import { columnLetter } from '../../core/sheets/a1';
+import type { Report } from '../../core/contract/report';
 import { argb } from '../../api/workbooks/xlsx-format';
 import { startTestApi, type TestApi } from '../support/app';
 import { YEAR, downloadWorkbook, getJson, putJson, reportPath, upload, workbookPath, xlsxOf } from './helpers';
@@ -9,15 +10,20 @@ import { YEAR, downloadWorkbook, getJson, putJson, reportPath, upload, workbookP
 /**
  * The report workbook: what it looks like when opened, and the round trip — download, fill in
  * as a user would, upload, and the report has the values; every way of getting it wrong refused
- * with nothing written. Farsta's T1 sheet: indicators on rows 8–16, goals on rows 20–22.
+ * with nothing written. Farsta's T1: indicators on rows 8–16 of their sheet, goals on rows 7–9 of theirs.
  */
-const SHEET = 'T1 2022 Farsta';
-const col = (key: (typeof INDICATOR_COLUMNS)[number]['key']) => columnIndex(INDICATOR_COLUMNS, key) + 1;
-const goalCol = (key: (typeof GOAL_COLUMNS)[number]['key']) => columnIndex(GOAL_COLUMNS, key) + 1;
+const SHEET = 'T1 2022 Farsta Indikatorer';
+const GOAL_SHEET = 'T1 2022 Farsta Mål';
+const ACTIVITY_SHEET = 'T1 2022 Farsta Aktiviteter';
+const COMMISSION_SHEET = 'T1 2022 Farsta Uppdrag';
+const INDICATOR_COLUMNS = reportColumns('indicators', 'T1');
+const GOAL_COLUMNS = reportColumns('goals', 'T1');
+const col = (key: string) => columnIndex(INDICATOR_COLUMNS, key) + 1;
+const goalCol = (key: string) => columnIndex(GOAL_COLUMNS, key) + 1;
 const ROW_111 = 8; // indicator 1.1.1: lower is better, KF 2,5
 const ROW_121 = 9; // indicator 1.2.1: higher is better, KF 80
-const ROW_N1 = 20; // goal N1 under KF goal 1.1
-const ROW_N2 = 21; // goal N2 under KF goal 1.2
+const ROW_N1 = 7; // goal N1 under KF goal 1.1
+const ROW_N2 = 8; // goal N2 under KF goal 1.2
 
 let api: TestApi;
 let central: string;
@@ -30,7 +36,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const sheetOf = (workbook: ExcelJS.Workbook) => workbook.worksheets[0]!;
+const sheetOf = (workbook: ExcelJS.Workbook) => workbook.getWorksheet(SHEET)!;
+const goalSheetOf = (workbook: ExcelJS.Workbook) => workbook.getWorksheet(GOAL_SHEET)!;
 const farstaReport = (): Promise<Report> => getJson(api, central, reportPath('sdn-farsta'));
 
 async function expectRefused(file: Buffer, status: number, code: string, token = farstaController) {
@@ -45,36 +52,48 @@ async function expectRefused(file: Buffer, status: number, code: string, token =
 describe('the downloaded report workbook', () => {
   let workbook: ExcelJS.Workbook;
   let sheet: ExcelJS.Worksheet;
+  let goals: ExcelJS.Worksheet;
   beforeAll(async () => {
     workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
     sheet = sheetOf(workbook);
+    goals = goalSheetOf(workbook);
   });
 
-  test('has the layout module’s title, tables and columns', () => {
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([SHEET, 'Tertial']);
-    expect(sheet.getCell('A1').value).toBe(`Tertialrapport 1 ${YEAR} – Farsta stadsdelsnämnd`);
+  test('has one sheet per row kind with the layout module’s titles and columns', () => {
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([SHEET, GOAL_SHEET, ACTIVITY_SHEET, COMMISSION_SHEET, 'Tertial']);
+    expect(sheet.getCell('A1').value).toBe(`Tertialrapport 1 ${YEAR} – Farsta stadsdelsnämnd – Indikatorer`);
     expect(String(sheet.getCell('A3').value)).toMatch(/^Status beräknas av Tertial/);
     expect(INDICATOR_COLUMNS.map((_, i) => sheet.getCell(7, i + 1).value)).toEqual(INDICATOR_COLUMNS.map((c) => c.header));
-    expect(sheet.getCell(18, 1).value).toBe('Mål och bedömningar');
-    expect(GOAL_COLUMNS.map((_, i) => sheet.getCell(19, i + 1).value)).toEqual(GOAL_COLUMNS.map((c) => c.header));
+    expect(goals.getCell('A1').value).toBe(`Tertialrapport 1 ${YEAR} – Farsta stadsdelsnämnd – Nämndmål och bedömningar`);
+    expect(GOAL_COLUMNS.map((_, i) => goals.getCell(6, i + 1).value)).toEqual(GOAL_COLUMNS.map((c) => c.header));
     expect(sheet.getCell(ROW_111, col('code')).value).toBe('1.1.1');
     expect(sheet.getCell(ROW_111, col('kfTarget')).value).toBe(2.5);
-    expect(sheet.getCell(ROW_111, col('kfTarget')).numFmt).toBe(NUMBER_FORMAT);
-    expect(sheet.getCell(ROW_N1, goalCol('goal')).value).toMatch(/^N1 /);
-    expect(sheet.getColumn(col('title')).width).toBe(40);
+    expect(sheet.getCell(ROW_111, col('kfTarget')).numFmt).toBe(decimalsFormat(1));
+    expect(sheet.getCell(ROW_121, col('kfTarget')).numFmt).toBe(decimalsFormat(0));
+    expect(goals.getCell(ROW_N1, goalCol('code')).value).toBe('N1');
+    expect(goals.getCell(ROW_N1, goalCol('directionGoal')).value).toMatch(/^1 En modern storstad/);
+    expect(sheet.getColumn(col('title')).width).toBe(38);
   });
 
-  test('hides the key and version columns and keeps the goal keys invisible', () => {
+  test('the first input column comes right after key and title, within the first screen beside an open task pane', () => {
+    const first = INDICATOR_COLUMNS.findIndex((c) => c.input);
+    expect(INDICATOR_COLUMNS[first]!.key).toBe('outcome');
+    // Excel's default font: about 7 px a character of width; a 1920 px screen with a 350 px task pane leaves ~1500 px.
+    const left = INDICATOR_COLUMNS.slice(0, first).reduce((sum, c) => sum + sheet.getColumn(INDICATOR_COLUMNS.indexOf(c) + 1).width! * 7, 0);
+    expect(left).toBeLessThan(400);
+    expect(INDICATOR_COLUMNS.slice(first, columnIndex(INDICATOR_COLUMNS, 'error') + 1).reduce((sum, c) => sum + c.width * 7, left)).toBeLessThan(1500);
+  });
+
+  test('hides the key and version columns of both sheets', () => {
     expect(sheet.getColumn(col('indicatorId')).hidden).toBe(true);
     expect(sheet.getColumn(col('version')).hidden).toBe(true);
     expect(sheet.getCell(ROW_111, col('indicatorId')).value).toBe(1);
     expect(sheet.getColumn(col('outcome')).hidden).toBe(false);
-    // The goal table's keys share columns with visible indicator columns: shown as nothing.
-    expect(sheet.getCell(ROW_N1, goalCol('goalId')).numFmt).toBe(';;;');
-    expect(typeof sheet.getCell(ROW_N1, goalCol('goalId')).value).toBe('number');
+    expect(goals.getColumn(goalCol('goalId')).hidden).toBe(true);
+    expect(typeof goals.getCell(ROW_N1, goalCol('goalId')).value).toBe('number');
   });
 
-  test('is protected without a password, with only the input cells unlocked and yellow', () => {
+  test('is protected without a password, with only the input cells unlocked and blue', () => {
     const protection = (sheet as unknown as { sheetProtection: Record<string, unknown> }).sheetProtection;
     expect(protection.sheet).toBe(true);
     expect(protection.hashValue).toBeUndefined();
@@ -83,35 +102,49 @@ describe('the downloaded report workbook', () => {
       expect(cell.protection?.locked).toBe(false);
       expect((cell.fill as ExcelJS.FillPattern).fgColor?.argb).toBe(argb(INPUT_FILL));
     }
-    for (const key of ['assessment', 'motivation', 'analysis'] as const) expect(sheet.getCell(ROW_N1, goalCol(key)).protection?.locked).toBe(false);
+    for (const key of ['assessment', 'motivation', 'analysis'] as const) expect(goals.getCell(ROW_N1, goalCol(key)).protection?.locked).toBe(false);
     for (const key of ['code', 'kfTarget', 'status', 'indicatorId', 'version'] as const) expect(sheet.getCell(ROW_111, col(key)).protection?.locked).not.toBe(false);
-    expect(sheet.getCell(ROW_N1, goalCol('suggested')).protection?.locked).not.toBe(false);
+    expect(goals.getCell(ROW_N1, goalCol('suggested')).protection?.locked).not.toBe(false);
   });
 
   test('validates numbers with a warning (text like "12,5" may stay) and assessments with a list', () => {
     const number = sheet.getCell(ROW_111, col('forecast')).dataValidation;
     expect(number).toMatchObject({ type: 'decimal', errorStyle: 'warning', allowBlank: true });
     expect(sheet.getCell(16, col('outcome')).dataValidation).toMatchObject({ type: 'decimal' });
-    expect(sheet.getCell(ROW_N2, goalCol('assessment')).dataValidation).toMatchObject({ type: 'list', formulae: ['"helt,delvis,ej"'], errorStyle: 'stop' });
+    expect(goals.getCell(ROW_N2, goalCol('assessment')).dataValidation).toMatchObject({
+      type: 'list',
+      formulae: ['"förväntas uppfyllas helt,förväntas uppfyllas delvis,förväntas ej uppfyllas"'],
+      errorStyle: 'stop',
+    });
     expect(sheet.getCell(ROW_111, col('comment')).dataValidation).toMatchObject({ type: 'textLength', formulae: [2000] });
     expect(sheet.getCell(ROW_111, col('kfTarget')).dataValidation).toBeUndefined();
   });
 
-  test('colours statuses, freezes the header, filters, and prints landscape on one page wide', () => {
-    const refs = (sheet as unknown as { conditionalFormattings: Array<{ ref: string; rules: Array<{ formulae: string[] }> }> }).conditionalFormattings;
-    const statusColumn = String.fromCharCode(64 + col('status'));
-    expect(refs.find((cf) => cf.ref === `${statusColumn}8:${statusColumn}16`)?.rules.map((r) => r.formulae[0])).toEqual(['"helt"', '"delvis"', '"ej"']);
-    expect(refs.map((cf) => cf.ref)).toEqual(expect.arrayContaining(['C20:C22', 'D20:D22']));
-    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 7 });
-    expect(sheet.autoFilter).toBe('A7:M16');
-    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 });
+  test('colours statuses by their word, freezes header, key and title, filters, and prints A4 landscape at a readable size', () => {
+    type Formats = Array<{ ref: string; rules: Array<{ formulae: string[] }> }>;
+    const refs = (s: ExcelJS.Worksheet) => (s as unknown as { conditionalFormattings: Formats }).conditionalFormattings;
+    const statusColumn = columnLetter(col('status'));
+    const words = refs(sheet)
+      .find((cf) => cf.ref === `${statusColumn}8:${statusColumn}16`)
+      ?.rules.map((r) => r.formulae[0]);
+    expect(words).toEqual(['helt', 'delvis', 'ej'].map((w) => `NOT(ISERROR(SEARCH("${w}",${statusColumn}8)))`));
+    const suggested = columnLetter(goalCol('suggested'));
+    expect(refs(goals).map((cf) => cf.ref)).toEqual([`${suggested}7:${suggested}9`]);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 7, xSplit: 2 });
+    expect(sheet.autoFilter).toBe(`A7:${columnLetter(INDICATOR_COLUMNS.length)}16`);
+    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, scale: PRINT_ZOOM, printTitlesRow: '7:7', printTitlesColumn: 'A:B' });
+    // 11 pt text at the print zoom: at least 8 pt on paper
+    expect((11 * PRINT_ZOOM) / 100).toBeGreaterThanOrEqual(8);
+    expect(sheet.headerFooter).toMatchObject({ oddHeader: '&LFarsta stadsdelsnämnd&CTertialrapport 1 2022&RIndikatorer', oddFooter: expect.stringContaining('&CSida &P av &N') });
+    expect(sheet.getRow(ROW_111).height).toBeGreaterThanOrEqual(15);
   });
 
   test('identifies its report in a very hidden sheet', () => {
     const identity = workbook.getWorksheet('Tertial')!;
     expect(identity.state).toBe('veryHidden');
-    const fields = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [identity.getCell(i + 1, 1).value, identity.getCell(i + 1, 2).value]));
-    expect(fields).toMatchObject({ organisation: 'sdn-farsta', year: YEAR, period: 'T1', sheet: SHEET, indicatorHeaderRow: 7, goalHeaderRow: 19 });
+    const fields = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [identity.getCell(i + 1, 1).value, identity.getCell(i + 1, 2).value]));
+    expect(fields).toMatchObject({ organisation: 'sdn-farsta', year: YEAR, period: 'T1', indicatorSheet: SHEET, indicatorHeaderRow: 7, goalSheet: GOAL_SHEET, goalHeaderRow: 6 });
+    expect(fields).toMatchObject({ activitySheet: ACTIVITY_SHEET, commissionSheet: COMMISSION_SHEET });
     expect(new Date(String(fields.generatedAt)).getTime()).toBeGreaterThan(Date.now() - 60_000);
     expect(fields.checksum).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -123,14 +156,15 @@ describe('uploading a filled workbook', () => {
   test('writes what the user typed, like the JSON write: Swedish text numbers, versions, statuses', async () => {
     const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
     const sheet = sheetOf(workbook);
+    const goals = goalSheetOf(workbook);
     sheet.getCell(ROW_111, col('outcome')).value = 2.4; // a number
     sheet.getCell(ROW_111, col('forecast')).value = '2,6'; // typed in an English Excel: text
     sheet.getCell(ROW_111, col('comment')).value = HOSTILE.comment;
     sheet.getCell(ROW_121, col('forecast')).value = '12,5';
-    sheet.getCell(ROW_N1, goalCol('assessment')).value = 'helt'; // suggested: delvis (1.1.1 at 2,6 vs 2,5)
-    sheet.getCell(ROW_N1, goalCol('motivation')).value = HOSTILE.motivation;
-    sheet.getCell(ROW_N1, goalCol('analysis')).value = HOSTILE.analysis;
-    sheet.getCell(ROW_N2, goalCol('assessment')).value = 'ej'; // as suggested (1.2.1 at 12,5 vs 80)
+    goals.getCell(ROW_N1, goalCol('assessment')).value = 'förväntas uppfyllas helt'; // from the dropdown; suggested: delvis (1.1.1 at 2,6 vs 2,5)
+    goals.getCell(ROW_N1, goalCol('motivation')).value = HOSTILE.motivation;
+    goals.getCell(ROW_N1, goalCol('analysis')).value = HOSTILE.analysis;
+    goals.getCell(ROW_N2, goalCol('assessment')).value = 'ej'; // typed as the level's word, as suggested (1.2.1 at 12,5 vs 80)
 
     const res = await upload(api, farstaController, workbookPath('sdn-farsta'), await xlsxOf(workbook));
     expect(res.status).toBe(200);
@@ -147,11 +181,13 @@ describe('uploading a filled workbook', () => {
   });
 
   test('gives the user’s text back as text cells, never as formulas', async () => {
-    const sheet = sheetOf(await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta')));
+    const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
+    const sheet = sheetOf(workbook);
     expect(sheet.getCell(ROW_111, col('comment')).value).toBe(HOSTILE.comment);
     expect(sheet.getCell(ROW_111, col('comment')).type).toBe(3 /* ExcelJS.ValueType.String */);
-    expect(sheet.getCell(ROW_N1, goalCol('motivation')).value).toBe(HOSTILE.motivation);
-    expect(sheet.getCell(ROW_N1, goalCol('analysis')).value).toBe(HOSTILE.analysis);
+    expect(goalSheetOf(workbook).getCell(ROW_N1, goalCol('motivation')).value).toBe(HOSTILE.motivation);
+    expect(goalSheetOf(workbook).getCell(ROW_N1, goalCol('analysis')).value).toBe(HOSTILE.analysis);
+    expect(goalSheetOf(workbook).getCell(ROW_N1, goalCol('assessment')).value).toBe('förväntas uppfyllas helt');
     expect(sheet.getCell(ROW_111, col('version')).value).toBe(1);
   });
 
@@ -183,15 +219,51 @@ describe('uploading a filled workbook', () => {
     sheetOf(workbook).getCell(ROW_111, col('outcome')).value = 3; // a good change in the same upload
     const error = await expectRefused(await xlsxOf(workbook), 422, 'VALIDATION_FAILED');
     expect(error.details).toEqual([expect.objectContaining({ row: ROW_121, field: 'forecast', code: 'NOT_A_NUMBER' })]);
-    expect(error.details![0]!.message).toMatch(/^Rad 9, Prognos: inte ett tal/);
+    expect(error.details![0]!.message).toMatch(/^Bladet "T1 2022 Farsta Indikatorer": Rad 9, Prognos: inte ett tal/);
   });
 
   test('an assessment that differs from the suggestion without a motivation: 422 on the goal’s row', async () => {
     const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
-    sheetOf(workbook).getCell(ROW_N2, goalCol('assessment')).value = 'helt';
+    goalSheetOf(workbook).getCell(ROW_N2, goalCol('assessment')).value = 'helt';
     const error = await expectRefused(await xlsxOf(workbook), 422, 'VALIDATION_FAILED');
-    expect(error.details).toEqual([expect.objectContaining({ row: ROW_N2, code: 'MOTIVATION_REQUIRED' })]);
-    expect(error.details![0]!.message).toMatch(/^Rad 21, Motivering/);
+    expect(error.details).toEqual([expect.objectContaining({ row: ROW_N2, code: 'MOTIVATION_REQUIRED', sheet: GOAL_SHEET })]);
+    expect(error.details![0]!.message).toMatch(/^Bladet "T1 2022 Farsta Mål": Rad 8, Motivering/);
+  });
+
+  test('activities and uppdrag: states chosen as Swedish words are written as codes; cancelled without a comment is 422 on its row', async () => {
+    const activityColumns = reportColumns('activities', 'T1');
+    const commissionColumns = reportColumns('commissions', 'T1');
+    const at = (columns: typeof activityColumns, key: string) => columnIndex(columns, key) + 1;
+    const rowOf = (sheet: ExcelJS.Worksheet, columns: typeof activityColumns, code: string) => {
+      for (let r = 1; r <= sheet.rowCount; r++) if (sheet.getCell(r, at(columns, 'code')).value === code) return r;
+      throw new Error(`no row ${code}`);
+    };
+    const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
+    const activities = workbook.getWorksheet(ACTIVITY_SHEET)!;
+    const uppdrag = workbook.getWorksheet(COMMISSION_SHEET)!;
+    expect(activities.getCell(rowOf(activities, activityColumns, 'N2.A1'), at(activityColumns, 'goal')).value).toMatch(/^N2 /);
+    expect(activities.getCell(rowOf(activities, activityColumns, '1.1.A1'), at(activityColumns, 'state')).dataValidation).toMatchObject({
+      type: 'list',
+      formulae: ['"ej påbörjad,pågår,genomförd,avbruten"'],
+    });
+    const cancelledRow = rowOf(activities, activityColumns, '1.1.A1');
+    activities.getCell(cancelledRow, at(activityColumns, 'state')).value = 'avbruten';
+    activities.getCell(rowOf(activities, activityColumns, 'N2.A1'), at(activityColumns, 'state')).value = 'Pågår';
+    uppdrag.getCell(rowOf(uppdrag, commissionColumns, 'KS-2022-07'), at(commissionColumns, 'state')).value = 'slutfört';
+    const error = await expectRefused(await xlsxOf(workbook), 422, 'VALIDATION_FAILED');
+    expect(error.details).toEqual([expect.objectContaining({ row: cancelledRow, field: 'comment', code: 'COMMENT_REQUIRED', sheet: ACTIVITY_SHEET })]);
+
+    activities.getCell(cancelledRow, at(activityColumns, 'comment')).value = 'Ersatt av sommarjobb i egen regi.';
+    const res = await upload(api, farstaController, workbookPath('sdn-farsta'), await xlsxOf(workbook));
+    expect(res.status).toBe(200);
+    const report = await farstaReport();
+    expect(report.activities.filter((a) => a.state !== null).map((a) => [a.code, a.state, a.comment])).toEqual([
+      ['1.1.A1', 'cancelled', 'Ersatt av sommarjobb i egen regi.'],
+      ['N2.A1', 'ongoing', null],
+    ]);
+    expect(report.commissions[0]).toMatchObject({ code: 'KS-2022-07', state: 'done', version: 1 });
+    const again = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
+    expect(again.getWorksheet(COMMISSION_SHEET)!.getCell(rowOf(uppdrag, commissionColumns, 'KS-2022-07'), at(commissionColumns, 'state')).value).toBe('slutfört');
   });
 
   test('another organisation’s workbook sent to this report: refused, nothing written', async () => {
@@ -214,18 +286,15 @@ describe('uploading a filled workbook', () => {
     sheet.getCell(ROW_121, col('forecast')).value = 99;
     const error = await expectRefused(await xlsxOf(workbook), 422, 'VALIDATION_FAILED');
     expect(error.details).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ row: ROW_121, code: 'KEY_TAMPERED' }),
-        expect.objectContaining({ row: ROW_121, code: 'DUPLICATE_ROW' }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ row: ROW_121, code: 'KEY_TAMPERED' }), expect.objectContaining({ row: ROW_121, code: 'DUPLICATE_ROW' })]),
     );
-    expect(error.details!.find((d) => d.code === 'KEY_TAMPERED')!.message).toMatch(/^Rad 9: /);
+    expect(error.details!.find((d) => d.code === 'KEY_TAMPERED')!.message).toMatch(/^Bladet "T1 2022 Farsta Indikatorer": Rad 9: /);
   });
 
   test('a key that is not a number, and a goal key changed: refused', async () => {
     const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
     sheetOf(workbook).getCell(ROW_111, col('indicatorId')).value = 'x';
-    sheetOf(workbook).getCell(ROW_N1, goalCol('goalId')).value = 99999;
+    goalSheetOf(workbook).getCell(ROW_N1, goalCol('goalId')).value = 99999;
     const error = await expectRefused(await xlsxOf(workbook), 422, 'VALIDATION_FAILED');
     expect(error.details!.map((d) => [d.row, d.code])).toEqual([
       [ROW_111, 'KEY_TAMPERED'],
@@ -247,7 +316,7 @@ describe('uploading a filled workbook', () => {
     const workbook = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta'));
     const sheet = sheetOf(workbook);
     sheet.getCell(7, col('outcome')).value = 'Prognos helår';
-    sheet.getCell(7, col('forecast')).value = 'Utfall';
+    sheet.getCell(7, col('forecast')).value = 'Utfall jan–apr';
     const error = await expectRefused(await xlsxOf(workbook), 422, 'VALIDATION_FAILED');
     expect(error.details).toEqual([expect.objectContaining({ row: 7, code: 'LAYOUT_CHANGED' })]);
   });
@@ -270,7 +339,7 @@ describe('uploading a filled workbook', () => {
     sheetOf(stale).getCell(ROW_111, col('outcome')).value = 2.3;
     const error = await expectRefused(await xlsxOf(stale), 409, 'CONFLICT');
     expect(error.details).toEqual([expect.objectContaining({ row: ROW_111, code: 'STALE', indicatorId: i111.indicatorId })]);
-    expect(error.details![0]!.message).toMatch(/^Rad 8, Raden har ändrats av Stadsledningskontoret/);
+    expect(error.details![0]!.message).toMatch(/^Bladet "T1 2022 Farsta Indikatorer": Rad 8, Raden har ändrats av Stadsledningskontoret/);
   });
 
   test('a controller uploading for another organisation: 403', async () => {
@@ -290,9 +359,10 @@ describe('uploading a filled workbook', () => {
     const open = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta', 'VB'));
     await putJson(api, central, `/api/v1/years/${YEAR}/periods/VB`, { state: 'locked' });
     const locked = await downloadWorkbook(api, farstaController, workbookPath('sdn-farsta', 'VB'));
-    expect(sheetOf(locked).getCell(ROW_111, col('outcome')).protection?.locked).not.toBe(false);
+    const vbSheet = (workbook: ExcelJS.Workbook) => workbook.getWorksheet('VB 2022 Farsta Indikatorer')!;
+    expect(vbSheet(locked).getCell(ROW_111, col('outcome')).protection?.locked).not.toBe(false);
 
-    sheetOf(open).getCell(ROW_111, col('outcome')).value = 2;
+    vbSheet(open).getCell(ROW_111, col('outcome')).value = 2;
     const res = await upload(api, farstaController, workbookPath('sdn-farsta', 'VB'), await xlsxOf(open));
     expect(res.status).toBe(423);
     expect(res.body.error.code).toBe('PERIOD_CLOSED');

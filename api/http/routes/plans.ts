@@ -1,12 +1,11 @@
 import { Router } from 'express';
-import { PlanDocumentSchema, SetTargetsRequestSchema } from '../../contract/plan';
-import { requireCentral, requireOrganisation } from '../../auth/principal';
-import { importPlan, PlanReferenceError } from '../../db/plan-import';
+import { PlanDocumentSchema, SetTargetsRequestSchema } from '../../../core/contract/plan';
+import { isCentral, requireCentral, requireOrganisation } from '../../auth/principal';
 import { ApiError } from '../../errors';
-import { getKfPlan, getOrgPlan, setOrgTargets } from '../../services/plan-service';
+import { getKfPlan, getOrgPlan, getPlanHistory, importPlanDocument, setOrgTargets } from '../../services/plan-service';
 import { principalOf } from '../auth';
 import { actorOf, type AppContext } from '../context';
-import { parseBody, pathOrganisation, pathYear } from '../validate';
+import { issueDetails, parseBody, pathOrganisation, pathYear } from '../validate';
 
 export function plansRouter({ db }: AppContext): Router {
   const router = Router();
@@ -20,28 +19,19 @@ export function plansRouter({ db }: AppContext): Router {
     const year = pathYear(req.params.year);
     const parsed = PlanDocumentSchema.safeParse(req.body);
     if (!parsed.success) {
-      throw new ApiError(
-        'VALIDATION_FAILED',
-        'Plandokumentet innehåller fel. Inget har sparats.',
-        parsed.error.issues.map((i) => ({ field: i.path.join('.'), code: i.code.toUpperCase(), message: i.message })),
-      );
+      throw new ApiError('VALIDATION_FAILED', 'Plandokumentet innehåller fel. Inget har sparats.', issueDetails(parsed.error.issues));
     }
     if (parsed.data.year !== year) {
       throw new ApiError('VALIDATION_FAILED', `Dokumentet gäller år ${parsed.data.year}, inte ${year}.`, [
         { field: 'year', code: 'YEAR_MISMATCH', message: `year är ${parsed.data.year} men adressen gäller ${year}.` },
       ]);
     }
-    try {
-      await importPlan(db, parsed.data);
-    } catch (e) {
-      if (e instanceof PlanReferenceError) {
-        throw new ApiError('VALIDATION_FAILED', 'Plandokumentet hänvisar till något som inte finns. Inget har sparats.', [
-          { field: e.path, code: 'UNKNOWN_REFERENCE', message: e.message },
-        ]);
-      }
-      throw e;
-    }
+    await importPlanDocument(db, parsed.data, actorOf(res));
     res.json(await getKfPlan(db, year));
+  });
+
+  router.get('/years/:year/plan/history', async (req, res) => {
+    res.json(await getPlanHistory(db, { year: pathYear(req.params.year), organisation: null }));
   });
 
   router.get('/years/:year/organisations/:org/plan', async (req, res) => {
@@ -50,11 +40,18 @@ export function plansRouter({ db }: AppContext): Router {
     res.json(await getOrgPlan(db, pathYear(req.params.year), org));
   });
 
-  router.put('/years/:year/organisations/:org/targets', async (req, res) => {
+  router.get('/years/:year/organisations/:org/plan/history', async (req, res) => {
     const org = pathOrganisation(req.params.org);
     requireOrganisation(principalOf(res), org);
+    res.json(await getPlanHistory(db, { year: pathYear(req.params.year), organisation: org }));
+  });
+
+  router.put('/years/:year/organisations/:org/targets', async (req, res) => {
+    const org = pathOrganisation(req.params.org);
+    const principal = principalOf(res);
+    requireOrganisation(principal, org);
     const body = parseBody(SetTargetsRequestSchema, req.body);
-    res.json(await setOrgTargets(db, pathYear(req.params.year), org, body, actorOf(res)));
+    res.json(await setOrgTargets(db, pathYear(req.params.year), org, body, actorOf(res), { central: isCentral(principal) }));
   });
 
   return router;

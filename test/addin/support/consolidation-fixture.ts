@@ -1,18 +1,66 @@
-import type { Consolidation, SteeringSignals } from '../../../api/contract/consolidation';
+import type { Consolidation, SteeringSignals } from '../../../core/contract/consolidation';
 
-/** A small consolidation: two districts under one inriktningsmål, one deviating assessment with formula-looking text. */
+/**
+ * A small consolidation at T1: two districts under one inriktningsmål (a band indicator with its
+ * tolerance, an annual one reported at VB), one deviating assessment with formula-looking text,
+ * every nämndmål with its roll-up, and the forecasts so far.
+ */
 export const HOSTILE_MOTIVATION = '=HYPERLINK("http://x","klick")';
 
 export function consolidation(): Consolidation {
-  const counts = (helt: number, delvis: number, ej: number, missing: number) => ({ helt, delvis, ej, missing });
+  const counts = (helt: number, delvis: number, ej: number, missing: number, notDue = 0) => ({ helt, delvis, ej, missing, notDue });
+  const levels = (helt: number, delvis: number, ej: number, missing: number) => ({ helt, delvis, ej, missing });
+  const activities = (done: number, ongoing: number, notStarted: number, cancelled: number, missing: number) => ({ done, ongoing, notStarted, cancelled, missing });
+  const commissions = (notStarted: number, ongoing: number, done: number, reported: number, missing: number) => ({ notStarted, ongoing, done, reported, missing });
+  const trygghet = {
+    commissionId: 7,
+    code: 'KS-2022-07',
+    title: 'Samordna trygghetsskapande åtgärder',
+    givenBy: 'KS' as const,
+    yearGiven: 2022,
+    deadline: '2022-04-30',
+    responsible: { code: 'sdn-farsta', name: 'Farsta stadsdelsnämnd' },
+    participants: [{ code: 'sdn-jarva', name: 'Järva stadsdelsnämnd' }],
+    state: 'ongoing' as const,
+    text: 'Arbetet pågår',
+    reported: false,
+    overdue: true,
+  };
   return {
     year: 2022,
     period: 'T1',
     periodState: 'open',
     organisations: [
-      { code: 'sdn-farsta', name: 'Farsta stadsdelsnämnd', kind: 'stadsdelsnamnd', state: 'open', submittedAt: null, counts: counts(1, 1, 0, 0) },
-      { code: 'sdn-jarva', name: 'Järva stadsdelsnämnd', kind: 'stadsdelsnamnd', state: 'submitted', submittedAt: '2022-05-10T08:30:00Z', counts: counts(2, 0, 0, 0) },
-      { code: 'fn-kultur', name: 'Kulturnämnden', kind: 'facknamnd', state: 'not_started', submittedAt: null, counts: counts(0, 0, 0, 1) },
+      {
+        code: 'sdn-farsta',
+        name: 'Farsta stadsdelsnämnd',
+        kind: 'stadsdelsnamnd',
+        state: 'open',
+        submittedAt: null,
+        counts: counts(1, 1, 0, 0, 1),
+        activities: activities(0, 1, 0, 1, 0),
+        commissions: commissions(0, 1, 0, 0, 0),
+      },
+      {
+        code: 'sdn-jarva',
+        name: 'Järva stadsdelsnämnd',
+        kind: 'stadsdelsnamnd',
+        state: 'submitted',
+        submittedAt: '2022-05-10T08:30:00Z',
+        counts: counts(3, 1, 0, 0),
+        activities: activities(1, 0, 0, 0, 0),
+        commissions: commissions(0, 0, 0, 1, 0),
+      },
+      {
+        code: 'fn-kultur',
+        name: 'Kulturnämnden',
+        kind: 'facknamnd',
+        state: 'not_started',
+        submittedAt: null,
+        counts: counts(0, 0, 0, 1),
+        activities: activities(0, 0, 0, 0, 0),
+        commissions: commissions(0, 0, 0, 0, 0),
+      },
     ],
     kfGoals: [
       {
@@ -27,6 +75,8 @@ export function consolidation(): Consolidation {
             title: 'Andel trygga',
             unit: '%',
             direction: 'higher',
+            tolerance: null,
+            frequency: 'tertial',
             kfTarget: 80,
             counts: counts(1, 1, 0, 0),
             results: [
@@ -40,18 +90,200 @@ export function consolidation(): Consolidation {
             title: 'Brott per 1 000 invånare',
             unit: 'st',
             direction: 'lower',
+            tolerance: null,
+            frequency: 'tertial',
             kfTarget: 2.5,
             counts: counts(1, 0, 0, 0),
             results: [{ organisation: 'sdn-jarva', orgTarget: null, annualTarget: 2.5, outcome: null, forecast: 2, status: 'helt' }],
+          },
+          {
+            indicatorId: 13,
+            code: '1.1.3',
+            title: 'Budgetföljsamhet',
+            unit: '%',
+            direction: 'band',
+            tolerance: 1.5,
+            frequency: 'tertial',
+            kfTarget: 100,
+            counts: counts(1, 0, 0, 0),
+            results: [{ organisation: 'sdn-jarva', orgTarget: null, annualTarget: 100, outcome: null, forecast: 101.2, status: 'helt' }],
+          },
+          {
+            indicatorId: 14,
+            code: '1.1.4',
+            title: 'Andel nöjda brukare',
+            unit: '%',
+            direction: 'higher',
+            tolerance: null,
+            frequency: 'annual',
+            kfTarget: 90,
+            counts: counts(0, 1, 0, 0, 1),
+            results: [
+              { organisation: 'sdn-farsta', orgTarget: null, annualTarget: 90, outcome: null, forecast: null, status: null },
+              { organisation: 'sdn-jarva', orgTarget: null, annualTarget: 90, outcome: null, forecast: 80, status: 'delvis' },
+            ],
           },
         ],
       },
     ],
     belowKfAmbition: [{ organisation: 'sdn-farsta', indicatorId: 11, code: '1.1.1', title: 'Andel trygga', direction: 'higher', kfTarget: 80, orgTarget: 75 }],
     deviatingAssessments: [
-      { organisation: 'sdn-farsta', goalId: 5, goalCode: 'N1', goalTitle: 'Trygg stadsdel', kfGoalCode: '1.1', suggestedAssessment: 'helt', assessment: 'delvis', motivation: HOSTILE_MOTIVATION },
+      {
+        organisation: 'sdn-farsta',
+        goalId: 5,
+        goalCode: 'N1',
+        goalTitle: 'Trygg stadsdel',
+        kfGoalCode: '1.1',
+        suggestedAssessment: 'helt',
+        assessment: 'delvis',
+        motivation: HOSTILE_MOTIVATION,
+      },
+    ],
+    goalAssessments: [
+      {
+        organisation: 'sdn-farsta',
+        goalId: 5,
+        goalCode: 'N1',
+        goalTitle: 'Trygg stadsdel',
+        kfGoalCode: '1.1',
+        directionGoalCode: '1',
+        suggestedAssessment: 'helt',
+        assessment: 'delvis',
+        motivation: HOSTILE_MOTIVATION,
+        indicators: counts(1, 0, 0, 0, 1),
+      },
+      {
+        organisation: 'sdn-jarva',
+        goalId: 6,
+        goalCode: 'N1',
+        goalTitle: 'Ett tryggt Järva',
+        kfGoalCode: '1.1',
+        directionGoalCode: '1',
+        suggestedAssessment: 'delvis',
+        assessment: 'delvis',
+        motivation: null,
+        indicators: counts(3, 1, 0, 0),
+      },
+      {
+        organisation: 'fn-kultur',
+        goalId: 7,
+        goalCode: 'N1',
+        goalTitle: 'Kultur för alla',
+        kfGoalCode: '1.2',
+        directionGoalCode: '1',
+        suggestedAssessment: null,
+        assessment: null,
+        motivation: null,
+        indicators: counts(0, 0, 0, 0),
+      },
+    ],
+    goalRollup: {
+      kfGoals: [
+        {
+          directionGoalCode: '1',
+          code: '1.1',
+          title: 'Stockholm är tryggt',
+          assessments: levels(0, 2, 0, 0),
+          suggestions: levels(1, 1, 0, 0),
+          organisations: 2,
+          indicators: counts(4, 1, 0, 0, 1),
+          suggestedAssessment: 'delvis',
+          suggestedFromIndicators: 'delvis',
+        },
+        {
+          directionGoalCode: '1',
+          code: '1.2',
+          title: 'Kulturen når alla',
+          assessments: levels(0, 0, 0, 1),
+          suggestions: levels(0, 0, 0, 1),
+          organisations: 1,
+          indicators: counts(0, 0, 0, 0),
+          suggestedAssessment: null,
+          suggestedFromIndicators: null,
+        },
+      ],
+      directionGoals: [
+        {
+          code: '1',
+          title: 'En modern storstad med möjligheter för alla',
+          assessments: levels(0, 2, 0, 1),
+          suggestions: levels(1, 1, 0, 1),
+          organisations: 3,
+          indicators: counts(4, 1, 0, 0, 1),
+          kfGoals: levels(0, 1, 0, 1),
+          suggestedAssessment: 'delvis',
+          suggestedFromIndicators: 'delvis',
+        },
+      ],
+    },
+    forecastAccuracy: [
+      {
+        organisation: 'sdn-farsta',
+        indicatorId: 11,
+        code: '1.1.1',
+        title: 'Andel trygga',
+        unit: '%',
+        frequency: 'tertial',
+        annualTarget: 75,
+        tolerance: 3.75,
+        forecastT1: 70,
+        forecastT2: null,
+        outcome: null,
+        accuracyT1: null,
+        accuracyT2: null,
+      },
+      {
+        organisation: 'sdn-jarva',
+        indicatorId: 13,
+        code: '1.1.3',
+        title: 'Budgetföljsamhet',
+        unit: '%',
+        frequency: 'tertial',
+        annualTarget: 100,
+        tolerance: 1.5,
+        forecastT1: 101.2,
+        forecastT2: null,
+        outcome: null,
+        accuracyT1: null,
+        accuracyT2: null,
+      },
     ],
     notReported: ['fn-kultur', 'sdn-farsta'],
+    activities: [
+      {
+        activityId: 31,
+        code: '1.1.A1',
+        title: 'Trygghetsvandringar',
+        kfGoalCode: '1.1',
+        kfGoalTitle: 'Stockholm är tryggt',
+        startDate: '2022-02-01',
+        endDate: null,
+        counts: activities(1, 1, 0, 0, 0),
+        results: [
+          { organisation: 'sdn-farsta', state: 'ongoing', comment: null },
+          { organisation: 'sdn-jarva', state: 'done', comment: 'Klart i mars' },
+        ],
+      },
+    ],
+    commissions: [
+      trygghet,
+      {
+        ...trygghet,
+        commissionId: 8,
+        code: 'KF-2021-14',
+        title: 'Utreda nattpatrull',
+        givenBy: 'KF',
+        yearGiven: 2021,
+        deadline: '2022-10-31',
+        responsible: { code: 'sdn-jarva', name: 'Järva stadsdelsnämnd' },
+        participants: [],
+        state: 'reported',
+        text: 'Återrapporterat till KF',
+        reported: true,
+        overdue: false,
+      },
+    ],
+    commissionsNotReported: [trygghet],
   };
 }
 
@@ -59,10 +291,19 @@ export function signals(): SteeringSignals {
   return {
     year: 2022,
     previousYear: 2021,
-    kf: { goals: 12, indicators: 16, activities: 0, change: null },
+    kf: { goals: 12, indicators: 16, activities: 0, commissions: 2, change: null },
     organisations: [
-      { code: 'sdn-farsta', name: 'Farsta stadsdelsnämnd', kind: 'stadsdelsnamnd', goals: 3, indicators: 9, activities: 2, change: { goals: 1, indicators: -1, activities: 0 } },
-      { code: 'fn-kultur', name: 'Kulturnämnden', kind: 'facknamnd', goals: 2, indicators: 5, activities: 1, change: null },
+      {
+        code: 'sdn-farsta',
+        name: 'Farsta stadsdelsnämnd',
+        kind: 'stadsdelsnamnd',
+        goals: 3,
+        indicators: 9,
+        activities: 2,
+        commissions: 1,
+        change: { goals: 1, indicators: -1, activities: 0, commissions: 1 },
+      },
+      { code: 'fn-kultur', name: 'Kulturnämnden', kind: 'facknamnd', goals: 2, indicators: 5, activities: 1, commissions: 0, change: null },
     ],
   };
 }

@@ -1,5 +1,5 @@
 import { OfficeMockObject } from 'office-addin-mock';
-import type { CellValue } from '../../../addin/sheets/report-layout';
+import type { CellValue } from '../../../core/sheets/report-layout';
 
 /**
  * An Excel workbook faked with office-addin-mock, only as far as Tertial's glue uses it:
@@ -32,6 +32,8 @@ export interface TableRecord {
 export interface SheetRecord {
   mock: any;
   grid: Map<string, CellValue>;
+  /** Number formats the user's typing left (Excel gives "3,2 %" a percent format); the glue's own are in the range records. */
+  formats: Map<string, string>;
   protected: boolean;
   deleted: boolean;
   protection: { at: number; on: boolean }[];
@@ -76,7 +78,7 @@ export function createExcelMock() {
         protection: {},
         autofitRows: () => undefined,
       },
-      dataValidation: {},
+      dataValidation: { clear: () => events.push('dataValidation.clear') },
       select: () => events.push('select'),
     };
   }
@@ -88,7 +90,7 @@ export function createExcelMock() {
       merge: () => events.push(`merge ${sheetName(s)} ${at(row, col, rows, cols)}`),
       conditionalFormats: {
         add: (type: string) => {
-          const f = new OfficeMockObject({ type, cellValue: { format: { fill: {}, font: {} } } }) as any;
+          const f = new OfficeMockObject({ type, cellValue: { format: { fill: {}, font: {} } }, textComparison: { format: { fill: {}, font: {} } } }) as any;
           formats.push(f);
           return f;
         },
@@ -101,7 +103,8 @@ export function createExcelMock() {
 
   /** A range read from the grid (tables' header and body). */
   function loadedRange(s: SheetRecord, row: number, col: number, rows: number, cols: number) {
-    return track({ ...rangeSeed(), values: gridValues(s, row, col, rows, cols), rowIndex: row });
+    const numberFormat = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => s.formats.get(`${row + i},${col + j}`) ?? 'General'));
+    return track({ ...rangeSeed(), values: gridValues(s, row, col, rows, cols), numberFormat, rowIndex: row });
   }
 
   function tableMock(s: SheetRecord, rec: Omit<TableRecord, 'mock'>) {
@@ -127,7 +130,7 @@ export function createExcelMock() {
   }
 
   function newSheet(name: string) {
-    const rec = { name, grid: new Map(), protected: false, deleted: false, protection: [] } as unknown as SheetRecord & { name: string };
+    const rec = { name, grid: new Map(), formats: new Map(), protected: false, deleted: false, protection: [] } as unknown as SheetRecord & { name: string };
     rec.mock = track({
       isNullObject: false,
       getRangeByIndexes: (row: number, col: number, rows: number, cols: number) => newRange(rec, row, col, rows, cols),
@@ -147,7 +150,11 @@ export function createExcelMock() {
         freezeAt: (range: unknown) => events.push(`freezeAt ${sheetName(rec)} ${rangeOf(range)}`),
       },
       autoFilter: { apply: (range: unknown) => events.push(`autoFilter ${sheetName(rec)} ${rangeOf(range)}`) },
-      pageLayout: {},
+      pageLayout: {
+        setPrintTitleRows: (rows: string) => events.push(`printTitleRows ${sheetName(rec)} ${rows}`),
+        setPrintTitleColumns: (columns: string) => events.push(`printTitleColumns ${sheetName(rec)} ${columns}`),
+        headersFooters: { defaultForAllPages: {} },
+      },
       protection: {
         protect: (options: object) => {
           rec.protected = true;
@@ -177,6 +184,12 @@ export function createExcelMock() {
   // Not tracked: its sync is the one below, which syncs everything tracked.
   const context: any = new OfficeMockObject({
     workbook: {
+      tables: {
+        getItem: (tableName: string) => {
+          const t = tables.find((x) => findSheet(x.sheet) && x.mock.name === tableName);
+          return t ? t.mock : missing(`table ${tableName}`);
+        },
+      },
       worksheets: {
         getItemOrNullObject: (name: string) => {
           const s = findSheet(name);
@@ -222,8 +235,11 @@ export function createExcelMock() {
     sheetNames: () => live().map(sheetName),
     /** The grid's value at a 1-based row and 0-based column. */
     value: (name: string, row: number, col: number) => cell(findSheet(name)!, row - 1, col),
-    /** As if the user typed: changes the grid directly. */
-    type: (name: string, row: number, col: number, value: CellValue) => findSheet(name)!.grid.set(`${row - 1},${col}`, value),
+    /** As if the user typed: changes the grid directly; with a format, as Excel formats what it recognised (0,032 as "3,2 %"). */
+    type: (name: string, row: number, col: number, value: CellValue, format?: string) => {
+      findSheet(name)!.grid.set(`${row - 1},${col}`, value);
+      if (format) findSheet(name)!.formats.set(`${row - 1},${col}`, format);
+    },
     /** The last range written exactly at these 0-based coordinates and size. */
     rangeAt: (name: string, row: number, col: number, rows: number, cols: number) =>
       [...ranges].reverse().find((r) => r.sheet === name && r.row === row && r.col === col && r.rows === rows && r.cols === cols),

@@ -1,4 +1,4 @@
-import type { Report, ReportGoal, ReportIndicator } from '../../../api/contract/report';
+import type { Report, ReportGoal, ReportIndicator } from '../../../core/contract/report';
 
 export function indicator(n: number, over: Partial<ReportIndicator> = {}): ReportIndicator {
   return {
@@ -15,10 +15,13 @@ export function indicator(n: number, over: Partial<ReportIndicator> = {}): Repor
     partialThresholdPercent: 80,
     kfGoalCode: 'KF1',
     kfGoalTitle: 'Ett KF-mål',
+    goalId: null,
     outcome: null,
     forecast: null,
     comment: null,
     status: null,
+    previousForecast: null,
+    lastYearOutcome: null,
     version: 1,
     changedBy: null,
     changedAt: null,
@@ -33,7 +36,10 @@ export function goal(n: number, over: Partial<ReportGoal> = {}): ReportGoal {
     title: `Nämndmål ${n}`,
     kfGoalCode: 'KF1',
     kfGoalTitle: 'Ett KF-mål',
+    directionGoalCode: '1',
+    directionGoalTitle: 'Ett inriktningsmål',
     suggestedAssessment: null,
+    evidence: { indicators: { helt: 0, delvis: 0, ej: 0, missing: 0 }, activities: { done: 0, ongoing: 0, notStarted: 0, cancelled: 0, missing: 0 } },
     assessment: null,
     motivation: null,
     analysis: null,
@@ -55,6 +61,8 @@ export function report(indicators: number, goals: number, over: Partial<Report> 
     deadline: null,
     indicators: Array.from({ length: indicators }, (_, i) => indicator(i + 1)),
     goals: Array.from({ length: goals }, (_, i) => goal(i + 1)),
+    activities: [],
+    commissions: [],
     ...over,
   };
 }
