@@ -677,25 +677,30 @@ function followupSheet(c: Consolidation, context: SheetContext, names: Map<strin
 }
 
 function signalsSheet(s: SteeringSignals, context: SheetContext): ConsolidationSheet {
-  type Counts = { goals: number; indicators: number; activities: number };
+  type Counts = { goals: number; indicators: number; activities: number; commissions: number };
   const columns: LayoutColumn[] = [
     { key: 'name', header: 'Organisation', width: 34 },
     { key: 'kind', header: 'Typ', width: 15 },
     { key: 'goals', header: 'Mål', width: 8, numFmt: INTEGER_FORMAT },
     { key: 'indicators', header: 'Indikatorer', width: 11, numFmt: INTEGER_FORMAT },
     { key: 'activities', header: 'Aktiviteter', width: 11, numFmt: INTEGER_FORMAT },
+    { key: 'commissions', header: 'Uppdrag', width: 9, numFmt: INTEGER_FORMAT },
     { key: 'sum', header: 'Summa', width: 8, numFmt: INTEGER_FORMAT },
     { key: 'goalsChange', header: 'Förändring mål', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
     { key: 'indicatorsChange', header: 'Förändring indikatorer', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
     { key: 'activitiesChange', header: 'Förändring aktiviteter', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
+    { key: 'commissionsChange', header: 'Förändring uppdrag', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
   ];
   const { range, across } = addresses(columns);
-  const counts = (n: Counts, r: number): LayoutCell[] => [n.goals, n.indicators, n.activities, formula(`SUM(${across('goals', 'activities', r)})`)];
-  const change = (d: Counts | null): LayoutCell[] => (d ? [d.goals, d.indicators, d.activities] : [null, null, null]);
+  const counts = (n: Counts, r: number): LayoutCell[] => [n.goals, n.indicators, n.activities, n.commissions, formula(`SUM(${across('goals', 'commissions', r)})`)];
+  const change = (d: Counts | null): LayoutCell[] => (d ? [d.goals, d.indicators, d.activities, d.commissions] : [null, null, null, null]);
   const sheet = tableSheet(
     context,
     'Styrsignaler',
-    [`Styrsignaler ${s.year}: mål, indikatorer och aktiviteter`, `Förändring mot ${s.previousYear}; tom om året saknas i Tertial.`],
+    [
+      `Styrsignaler ${s.year}: mål, indikatorer, aktiviteter och uppdrag`,
+      `Förändring mot ${s.previousYear}; tom om året saknas i Tertial. Uppdrag: givna under året (en nämnd: som ansvarig eller i samverkan).`,
+    ],
     columns,
     (first) => [
       ['Kommunfullmäktige', 'KF', ...counts(s.kf, first), ...change(s.kf.change)],
@@ -708,7 +713,7 @@ function signalsSheet(s: SteeringSignals, context: SheetContext): ConsolidationS
   sheet.totals = {
     row: last + 2,
     label: 'Summa nämnder och bolag',
-    cells: ['goals', 'indicators', 'activities', 'sum'].map((key) => ({
+    cells: ['goals', 'indicators', 'activities', 'commissions', 'sum'].map((key) => ({
       column: columnOf(columns, key),
       value: formula(`SUM(${range(key, firstOrg, last)})`),
       numFmt: INTEGER_FORMAT,

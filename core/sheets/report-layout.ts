@@ -1,5 +1,5 @@
 import { AssessmentSchema, type Assessment, type PeriodCode } from '../contract/common';
-import type { ReportActivity, ReportCommission } from '../contract/followup';
+import type { GoalEvidence, ReportActivity, ReportCommission } from '../contract/followup';
 import type { Report, ReportGoal, ReportIndicator } from '../contract/report';
 import { DEFAULT_PARTIAL_THRESHOLD_PERCENT } from '../domain/rules';
 import { choiceLabel, choiceLabels, fieldNames, idOf, valuesOf, type FieldName, type FieldSpec, type RowKindSpec } from '../rows/row-kind';
@@ -268,6 +268,39 @@ const indicatorLayout: KindLayout<ReportIndicator> = {
   },
 };
 
+/** Counted words: `1 genomförd`, `2 genomförda`; zero counts left out unless nothing is counted. */
+function counted(parts: readonly [number, string, string][], none: string): string {
+  const said = parts.filter(([n]) => n > 0).map(([n, one, many]) => `${n} ${n === 1 ? one : many}`);
+  return said.length > 0 ? said.join(', ') : none;
+}
+
+/** What a goal's assessment rests on, in words: its indicators by status, its activities by state. */
+export function evidenceTexts(e: GoalEvidence): { indicators: string; activities: string } {
+  const i = e.indicators;
+  const a = e.activities;
+  return {
+    indicators: counted(
+      [
+        [i.helt, 'helt', 'helt'],
+        [i.delvis, 'delvis', 'delvis'],
+        [i.ej, 'ej', 'ej'],
+        [i.missing, 'saknar värde', 'saknar värde'],
+      ],
+      'inga indikatorer',
+    ),
+    activities: counted(
+      [
+        [a.done, 'genomförd', 'genomförda'],
+        [a.ongoing, 'pågår', 'pågår'],
+        [a.notStarted, 'ej påbörjad', 'ej påbörjade'],
+        [a.cancelled, 'avbruten', 'avbrutna'],
+        [a.missing, 'utan status', 'utan status'],
+      ],
+      'inga aktiviteter',
+    ),
+  };
+}
+
 const goalLayout: KindLayout<ReportGoal> = {
   tab: 'Mål',
   caption: 'Nämndmål och bedömningar',
@@ -275,7 +308,11 @@ const goalLayout: KindLayout<ReportGoal> = {
     { key: 'code', header: 'Kod', width: 7, kind: 'text', input: false },
     { key: 'goal', header: 'Nämndmål', width: 38, kind: 'text', input: false, wrap: true },
   ],
-  outcome: [{ key: 'suggested', header: 'Föreslagen bedömning', width: 22, kind: 'status', input: false, wrap: true }],
+  outcome: [
+    { key: 'suggested', header: 'Föreslagen bedömning', width: 22, kind: 'status', input: false, wrap: true },
+    { key: 'indicatorEvidence', header: 'Indikatorer', width: 16, kind: 'text', input: false, wrap: true },
+    { key: 'activityEvidence', header: 'Aktiviteter', width: 18, kind: 'text', input: false, wrap: true },
+  ],
   context: () => [
     { key: 'kfGoal', header: 'KF-mål', width: 30, kind: 'text', input: false, wrap: true },
     { key: 'directionGoal', header: 'Inriktningsmål', width: 30, kind: 'text', input: false, wrap: true },
@@ -285,12 +322,14 @@ const goalLayout: KindLayout<ReportGoal> = {
     goal: g.title,
     ...inputCells(GOAL_ASSESSMENTS, g, period),
     suggested: assessmentText(g.suggestedAssessment, period),
+    indicatorEvidence: evidenceTexts(g.evidence).indicators,
+    activityEvidence: evidenceTexts(g.evidence).activities,
     kfGoal: `${g.kfGoalCode} ${g.kfGoalTitle}`,
     directionGoal: `${g.directionGoalCode} ${g.directionGoalTitle}`,
     ...trailingCells(GOAL_ASSESSMENTS, g),
   }),
   legend: () => [
-    'Föreslagen bedömning följer indikatorerna: helt om alla är helt, ej om fler än hälften är ej, annars delvis.',
+    'Föreslagen bedömning följer indikatorerna: helt om alla är helt, ej om fler än hälften är ej, annars delvis. Indikatorer och Aktiviteter visar vad bedömningen vilar på.',
     `Bedömningen är nämndens egen. Avviker den från förslaget krävs en motivering. ${INPUT_COLOUR_NAME} celler fyller du i.`,
   ],
 };

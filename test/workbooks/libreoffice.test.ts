@@ -132,10 +132,13 @@ describeWithLibreOffice('LibreOffice opens the workbooks', () => {
     expect(row('consolidation/Lägre ambition än KF', 'Kulturnämnden').slice(4, 7)).toEqual(['4500000', '4200000', '-300000']);
     const goals = signals.organisations.reduce((n, o) => n + o.goals, 0);
     const activities = signals.organisations.reduce((n, o) => n + o.activities, 0);
-    expect(row('consolidation/Styrsignaler', 'Summa nämnder och bolag').slice(2, 6)).toEqual(
-      [goals, DEMO_INDICATOR_ROWS, activities, goals + DEMO_INDICATOR_ROWS + activities].map(String),
+    const commissions = signals.organisations.reduce((n, o) => n + o.commissions, 0);
+    expect(commissions).toBeGreaterThan(0);
+    expect(row('consolidation/Styrsignaler', 'Summa nämnder och bolag').slice(2, 7)).toEqual(
+      [goals, DEMO_INDICATOR_ROWS, activities, commissions, goals + DEMO_INDICATOR_ROWS + activities + commissions].map(String),
     );
-    expect(row('consolidation/Styrsignaler', 'Kommunfullmäktige').slice(2, 6)).toEqual(['12', '16', '5', '33']);
+    const kf = signals.kf;
+    expect(row('consolidation/Styrsignaler', 'Kommunfullmäktige').slice(2, 7)).toEqual(['12', '16', '5', String(kf.commissions), String(33 + kf.commissions)]);
   });
 
   test('activities and uppdrag: states in Swedish, and the uppdrag not reported back counted as the consolidation lists them', () => {

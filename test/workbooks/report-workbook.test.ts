@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type ExcelJS from 'exceljs';
-import { INPUT_FILL, PRINT_ZOOM, columnIndex, decimalsFormat, reportColumns } from '../../core/sheets/report-layout';
+import { INPUT_FILL, PRINT_ZOOM, columnIndex, decimalsFormat, evidenceTexts, reportColumns } from '../../core/sheets/report-layout';
 import { columnLetter } from '../../core/sheets/a1';
 import type { Report } from '../../core/contract/report';
 import { argb } from '../../api/workbooks/xlsx-format';
@@ -73,6 +73,28 @@ describe('the downloaded report workbook', () => {
     expect(goals.getCell(ROW_N1, goalCol('code')).value).toBe('N1');
     expect(goals.getCell(ROW_N1, goalCol('directionGoal')).value).toMatch(/^1 En modern storstad/);
     expect(sheet.getColumn(col('title')).width).toBe(38);
+  });
+
+  test('the goals sheet shows what each assessment rests on, beside the suggestion: indicators by status, activities by state', async () => {
+    const report = await farstaReport();
+    for (const [n, goal] of report.goals.entries()) {
+      const row = ROW_N1 + n;
+      const texts = evidenceTexts(goal.evidence);
+      expect([goal.code, goals.getCell(row, goalCol('indicatorEvidence')).value, goals.getCell(row, goalCol('activityEvidence')).value]).toEqual([
+        goal.code,
+        texts.indicators,
+        texts.activities,
+      ]);
+    }
+    expect(goalCol('indicatorEvidence')).toBe(goalCol('suggested') + 1);
+    expect(evidenceTexts({ indicators: { helt: 2, delvis: 1, ej: 0, missing: 1 }, activities: { done: 1, ongoing: 2, notStarted: 0, cancelled: 0, missing: 0 } })).toEqual({
+      indicators: '2 helt, 1 delvis, 1 saknar värde',
+      activities: '1 genomförd, 2 pågår',
+    });
+    expect(evidenceTexts({ indicators: { helt: 0, delvis: 0, ej: 0, missing: 0 }, activities: { done: 0, ongoing: 0, notStarted: 3, cancelled: 1, missing: 0 } })).toEqual({
+      indicators: 'inga indikatorer',
+      activities: '3 ej påbörjade, 1 avbruten',
+    });
   });
 
   test('the first input column comes right after key and title, within the first screen beside an open task pane', () => {

@@ -257,8 +257,9 @@ test('deviations keep the motivation as text; ambition differences and steering 
   const steering = byName('Styrsignaler');
   expect(steering.rows.map((row) => row[0])).toEqual(['Kommunfullmäktige', 'Farsta stadsdelsnämnd', 'Kulturnämnden']);
   const s = steering.headerRow + 2;
-  expect(steering.rows[1]!.slice(2)).toEqual([3, 9, 2, { formula: `SUM(${letter(steering, 'goals')}${s}:${letter(steering, 'activities')}${s})` }, 1, -1, 0]);
-  expect(steering.rows[2]!.slice(6)).toEqual([null, null, null]);
+  expect(steering.columns.map((c) => c.header).slice(2, 7)).toEqual(['Mål', 'Indikatorer', 'Aktiviteter', 'Uppdrag', 'Summa']);
+  expect(steering.rows[1]!.slice(2)).toEqual([3, 9, 2, 1, { formula: `SUM(${letter(steering, 'goals')}${s}:${letter(steering, 'commissions')}${s})` }, 1, -1, 0, 1]);
+  expect(steering.rows[2]!.slice(7)).toEqual([null, null, null, null]);
   expect(steering.totals!.cells[0]!.value).toEqual({ formula: `SUM(${letter(steering, 'goals')}${s}:${letter(steering, 'goals')}${s + 1})` });
 });
 
