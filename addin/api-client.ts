@@ -1,6 +1,7 @@
 import { ErrorBodySchema, MeSchema, XLSX_MIME, type ErrorCode, type ErrorDetail, type Me, type PeriodCode } from '../core/contract/common';
 import { ConsolidationSchema, SteeringSignalsSchema, type Consolidation, type SteeringSignals } from '../core/contract/consolidation';
 import { ReportSchema, type Report, type ReportAddress, type ReportWriteRequest } from '../core/contract/report';
+import { ReportChangesSchema, type ReportChanges } from '../core/contract/report-changes';
 import type { z } from 'zod';
 import { UserFacingError } from './errors';
 
@@ -60,8 +61,12 @@ export interface WorkbookFile {
 export interface ApiClient {
   me(): Promise<Me>;
   getReport(address: ReportAddress): Promise<Report>;
-  /** The bulk write; retried with one Idempotency-Key as described above. */
-  putReport(address: ReportAddress, body: ReportWriteRequest): Promise<Report>;
+  /**
+   * The bulk write; retried with one Idempotency-Key as described above. Asks for the short
+   * answer (`?answer=changes`): the written rows' versions and statuses and the goals' new
+   * suggestions, not the whole report (≈ 1 MB for 2,000 rows) the sheet already has.
+   */
+  putReport(address: ReportAddress, body: ReportWriteRequest): Promise<ReportChanges>;
   submitReport(address: ReportAddress): Promise<Report>;
   /** The report as an xlsx to fill in offline. */
   downloadWorkbook(address: ReportAddress): Promise<WorkbookFile>;
@@ -165,7 +170,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     me: () => get(MeSchema, '/me'),
     getReport: (a) => get(ReportSchema, reportPath(a)),
-    putReport: async (a, body) => parseJson(ReportSchema, await write(reportPath(a), JSON_BODY, JSON.stringify(body))),
+    putReport: async (a, body) => parseJson(ReportChangesSchema, await write(`${reportPath(a)}?answer=changes`, JSON_BODY, JSON.stringify(body))),
     submitReport: async (a) => parseJson(ReportSchema, await send('POST', `${reportPath(a)}/submit`, JSON_BODY, '{}', false)),
     async downloadWorkbook(a) {
       const response = await send('GET', `${reportPath(a)}/workbook`, { Accept: XLSX_MIME });

@@ -3,7 +3,7 @@ import { createOfficeGateway } from '../addin/excel/office-gateway';
 import { settingsStore, type SettingsLike } from '../addin/excel/settings-store';
 import { columnIndex, reportColumns, reportToModel } from '../core/sheets/report-layout';
 import { PaneController } from '../addin/taskpane/controller';
-import type { Report } from '../core/contract/report';
+import type { ReportChanges } from '../core/contract/report-changes';
 import { createExcelMock, fakeSettings } from '../test/addin/support/excel-mock';
 import { report as makeReport } from '../test/addin/support/report-fixture';
 
@@ -33,13 +33,23 @@ export async function benchExcelSyncs() {
       organisations: [{ code: report.organisation.code, name: report.organisation.name, kind: report.organisation.kind }],
     }),
     getReport: async () => report,
-    putReport: async (_address: unknown, body: { indicators: { indicatorId: number; outcome?: unknown }[] }) => {
+    // The add-in asks for the short answer (?answer=changes): the written rows' versions and statuses.
+    putReport: async (_address: unknown, body: { indicators: { indicatorId: number; baseVersion: number }[] }): Promise<ReportChanges> => {
       rowsSent += body.indicators.length;
-      const sent = new Map(body.indicators.map((i) => [i.indicatorId, i]));
+      const { organisation, year, period, state } = report;
       return {
-        ...report,
-        indicators: report.indicators.map((i) => (sent.has(i.indicatorId) ? { ...i, outcome: Number(sent.get(i.indicatorId)!.outcome), version: i.version + 1 } : i)),
-      } as Report;
+        answer: 'changes',
+        organisation,
+        year,
+        period,
+        state,
+        changedBy: 'Bench',
+        changedAt: NOW.toISOString(),
+        indicators: body.indicators.map((i) => ({ indicatorId: i.indicatorId, version: i.baseVersion + 1, status: null })),
+        goals: [],
+        activities: [],
+        commissions: [],
+      };
     },
   } as unknown as ApiClient;
   const controller = new PaneController(

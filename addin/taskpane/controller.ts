@@ -8,7 +8,6 @@ import { snapshotOf, type Snapshot } from '../../core/sheets/read-report-sheet';
 import { reportToModel, stateText } from '../../core/sheets/report-layout';
 import { rulesOf } from '../../core/sheets/sheet-rules';
 import {
-  afterSend,
   conflictNote,
   conflictsFrom,
   mergeServer,
@@ -25,6 +24,7 @@ import {
   type RowNote,
   type RowKind,
 } from '../../core/sheets/sheet-sync';
+import { afterChanges } from './apply-changes';
 import { consolidationSummary, plural, pullSummary, refreshSummary, sendSummary, uploadSummary } from './texts';
 
 /**
@@ -192,7 +192,10 @@ export class PaneController {
     );
   }
 
-  /** "Skicka": the changed rows, with their base versions; results and errors back into the sheet. */
+  /**
+   * "Skicka": the changed rows, with their base versions; the API answers with what it changed
+   * (versions, statuses, suggestions: apply-changes.ts), which goes back into the sheet with the errors.
+   */
   send(rebase: Conflict[] = []): Promise<boolean> {
     return this.run('Läser bladet…', async () =>
       this.withSheet(async (session, read, snapshot) => {
@@ -204,15 +207,16 @@ export class PaneController {
         const outcome = await this.sendPending(this.requireApi(), read.pending, read.raw);
         const notes: RowNote[] = [...read.problems, ...outcome.notes, ...outcome.conflicts.map(conflictNote)];
         this.set({ busy: 'Skriver tillbaka till bladet…' });
-        if (outcome.report) {
-          const after = afterSend(read, outcome.report, outcome.sent, snapshot, notes);
-          await session.write(after.update, { ...session.meta, state: outcome.report.state, snapshot: after.snapshot, rules: rulesOf(outcome.report) });
+        if (outcome.changes) {
+          // A write changes values, not what the rules rest on (årsmål, directions): the sheet's rules stay.
+          const after = afterChanges(read, outcome.changes, outcome.sent, snapshot, notes);
+          await session.write(after.update, { ...session.meta, state: outcome.changes.state, snapshot: after.snapshot });
         } else {
           await session.write(notesUpdate(read.raw, notes), { ...session.meta, snapshot });
         }
         const problemNotes = [...read.problems, ...outcome.notes];
         const errorRows = new Set(problemNotes.map((n) => `${n.table}:${n.row}`)).size;
-        const summary = sendSummary(outcome.report ? pendingCount(outcome.sent) : 0, errorRows, outcome.conflicts.length);
+        const summary = sendSummary(outcome.changes ? pendingCount(outcome.sent) : 0, errorRows, outcome.conflicts.length);
         this.set({
           conflicts: outcome.conflicts,
           rowProblems: noteItems(read.raw, problemNotes),
@@ -330,20 +334,20 @@ export class PaneController {
       const body = requestBody(toSend);
       this.set({ busy: `Skickar ${plural(pendingCount(toSend), 'rad', 'rader')}…` });
       try {
-        const report = await api.putReport(this.address(), body);
-        return { report, sent: toSend, conflicts, notes, failure: null };
+        const changes = await api.putReport(this.address(), body);
+        return { changes, sent: toSend, conflicts, notes, failure: null };
       } catch (e) {
         if (!(e instanceof ApiClientError)) throw e;
         const found = e.code === 'CONFLICT' ? conflictsFrom(e.details, toSend, raw) : [];
         if (found.length === 0) {
           if (e.code === 'VALIDATION_FAILED') notes.push(...validationNotes(e.details, toSend));
-          return { report: null, sent: toSend, conflicts, notes, failure: e };
+          return { changes: null, sent: toSend, conflicts, notes, failure: e };
         }
         conflicts.push(...found);
         toSend = withoutRows(toSend, found);
       }
     }
-    return { report: null, sent: toSend, conflicts, notes, failure: null };
+    return { changes: null, sent: toSend, conflicts, notes, failure: null };
   }
 
   private requireApi(): ApiClient {

@@ -1,12 +1,12 @@
 import { ApiClientError, MAX_ATTEMPTS, MAX_RETRY_AFTER_MS, RETRY_DELAYS_MS, attachmentName, createApiClient, retryAfterMs } from '../../addin/api-client';
 import { UserFacingError } from '../../addin/errors';
 import { XLSX_MIME } from '../../core/contract/common';
-import { report } from './support/report-fixture';
+import { changes, report } from './support/report-fixture';
 
 const ADDRESS = { organisation: 'sdn-farsta', year: 2022, period: 'T1' as const };
 
 /** A client on a fake fetch; `sleep` records the waits instead of waiting, keys count up. */
-function clientAnswering(answer: (call: number) => Promise<Response>) {
+function clientAnswering(answer: (call: number, url: string) => Promise<Response>) {
   const calls: { url: string; init: RequestInit }[] = [];
   const waits: number[] = [];
   let keys = 0;
@@ -15,7 +15,7 @@ function clientAnswering(answer: (call: number) => Promise<Response>) {
     getToken: async () => 'tok',
     fetch: async (url, init) => {
       calls.push({ url: String(url), init: init! });
-      return answer(calls.length);
+      return answer(calls.length, String(url));
     },
     newKey: () => `key-${++keys}`,
     sleep: async (ms) => void waits.push(ms),
@@ -34,15 +34,22 @@ async function failure(p: Promise<unknown>): Promise<ApiClientError> {
   return e as ApiClientError;
 }
 
+/** The short answer of a write of indicator 101. */
+const WRITTEN = changes({ changedBy: 'Anna', changedAt: '2022-05-02T08:00:00Z', indicators: [{ indicatorId: 101, version: 2, status: 'ej' }] });
+
 describe('api client', () => {
-  test('PUT carries the token, JSON body and an Idempotency-Key of its own; the answer is parsed as a Report', async () => {
-    const { client, calls } = clientAnswering(json(200, report(1, 0)));
+  test('PUT carries the token, JSON body and an Idempotency-Key of its own; it asks for the short answer and parses it as ReportChanges', async () => {
+    const { client, calls } = clientAnswering(json(200, WRITTEN));
     const answer = await client.putReport(ADDRESS, { indicators: [{ indicatorId: 101, baseVersion: 1, outcome: '12,5' }] });
-    expect(answer.indicators[0]!.indicatorId).toBe(101);
-    expect(calls[0]!.url).toBe('https://tertial.test/api/v1/years/2022/organisations/sdn-farsta/reports/T1');
+    expect(answer).toEqual(WRITTEN);
+    expect(calls[0]!.url).toBe('https://tertial.test/api/v1/years/2022/organisations/sdn-farsta/reports/T1?answer=changes');
     expect(calls[0]!.init.method).toBe('PUT');
     expect(calls[0]!.init.headers).toMatchObject({ Authorization: 'Bearer tok', 'Idempotency-Key': 'key-1', 'Content-Type': 'application/json' });
     expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ indicators: [{ indicatorId: 101, baseVersion: 1, outcome: '12,5' }] });
+  });
+
+  test('a write answered with the whole report (an API without ?answer=changes) is BAD_RESPONSE, not taken for the short answer', async () => {
+    expect((await failure(clientAnswering(json(200, report(1, 0))).client.putReport(ADDRESS, {}))).code).toBe('BAD_RESPONSE');
   });
 
   test('an error body becomes a typed error with status, code, Swedish message and details', async () => {
@@ -91,11 +98,11 @@ describe('api client', () => {
 describe('retries and idempotency keys', () => {
   const BODY = { indicators: [{ indicatorId: 101, baseVersion: 1, forecast: '55' }] };
   const noAnswer = () => Promise.reject(new TypeError('Failed to fetch'));
-  /** Fails (no answer) on the calls listed, answers 200 otherwise. */
+  /** Fails (no answer) on the calls listed, answers 200 otherwise (a report write with its short answer, anything else with the report). */
   const failingOn =
     (...calls: number[]) =>
-    (call: number) =>
-      calls.includes(call) ? noAnswer() : json(200, report(1, 0))();
+    (call: number, url: string) =>
+      calls.includes(call) ? noAnswer() : json(200, url.endsWith('?answer=changes') ? WRITTEN : report(1, 0))();
 
   test('its errors are of the user-facing family (shown as they are)', async () => {
     expect(await failure(clientAnswering(noAnswer).client.me())).toBeInstanceOf(UserFacingError);
@@ -134,7 +141,7 @@ describe('retries and idempotency keys', () => {
     await failure(answered.client.putReport(ADDRESS, BODY));
     expect(answered.keysSent()).toEqual(['key-1', 'key-2']);
 
-    const succeeded = clientAnswering(json(200, report(1, 0)));
+    const succeeded = clientAnswering(json(200, WRITTEN));
     await succeeded.client.putReport(ADDRESS, BODY);
     await succeeded.client.putReport(ADDRESS, BODY);
     expect(succeeded.keysSent()).toEqual(['key-1', 'key-2']);
@@ -146,7 +153,7 @@ describe('retries and idempotency keys', () => {
         status,
         headers: { 'Content-Type': 'application/json', ...(retryAfter ? { 'Retry-After': retryAfter } : {}) },
       });
-    const answers = [unavailable(503, '7'), unavailable(504), json(200, report(1, 0))()];
+    const answers = [unavailable(503, '7'), unavailable(504), json(200, WRITTEN)()];
     const { client, waits, keysSent } = clientAnswering(async (call) => answers[call - 1]!);
     await client.putReport(ADDRESS, BODY);
     expect(keysSent()).toEqual(['key-1', 'key-1', 'key-1']);

@@ -6,7 +6,7 @@ import type { Me } from '../../core/contract/common';
 import type { Report } from '../../core/contract/report';
 import { consolidation, signals } from './support/consolidation-fixture';
 import { MemoryGateway } from './support/memory-gateway';
-import { report as makeReport } from './support/report-fixture';
+import { changes, report as makeReport } from './support/report-fixture';
 
 const KEY = 'sdn-farsta/2022/T1';
 
@@ -45,13 +45,66 @@ test('423: the period is closed — said plainly, the edit stays in the sheet an
 
 test("Skicka hands the body to the API client as it is; keys and retries are the client's business", async () => {
   const pulled = makeReport(2, 0);
-  const putReport = jest.fn(async () => pulled);
+  const putReport = jest.fn(async () => changes({ indicators: [{ indicatorId: 101, version: 2, status: 'ej' }] }));
   const { controller, excel } = await paneWith({ putReport }, pulled);
   excel.type(KEY, 'indicators', 101, 'outcome', '3');
   await controller.send();
   expect(putReport.mock.calls).toEqual([
     [{ organisation: 'sdn-farsta', year: 2022, period: 'T1' }, expect.objectContaining({ indicators: [expect.objectContaining({ indicatorId: 101, outcome: 3 })] })],
   ]);
+});
+
+test('Skicka asks for the short answer and applies it: versions, status, "Senast ändrad" and suggestions; a second send of the row is no 409', async () => {
+  const pulled = makeReport(3, 1);
+  // A server that keeps versions and refuses a stale baseVersion, as the API does, answering ?answer=changes.
+  const versions = new Map(pulled.indicators.map((i) => [i.indicatorId, i.version]));
+  const putReport = jest.fn<ReturnType<ApiClient['putReport']>, Parameters<ApiClient['putReport']>>(async (_address, body) => {
+    const stale = (body.indicators ?? []).filter((i) => i.baseVersion !== versions.get(i.indicatorId));
+    if (stale.length > 0) throw new ApiClientError(409, 'CONFLICT', 'Konflikt', []);
+    for (const i of body.indicators ?? []) versions.set(i.indicatorId, i.baseVersion + 1);
+    return changes({
+      changedBy: 'Anna',
+      changedAt: '2022-05-02T08:00:00Z',
+      indicators: (body.indicators ?? []).map((i) => ({ indicatorId: i.indicatorId, version: versions.get(i.indicatorId)!, status: 'helt' as const })),
+      goals: [{ goalId: 901, version: 1, suggestedAssessment: 'helt' }],
+    });
+  });
+  const { controller, excel } = await paneWith({ putReport }, pulled);
+  excel.type(KEY, 'indicators', 101, 'forecast', '85,5');
+  excel.type(KEY, 'indicators', 102, 'comment', 'Ny kommentar');
+  expect(await controller.send()).toBe(true);
+  expect(controller.current.message).toEqual({ kind: 'success', text: '2 rader sparade.' });
+  expect(excel.cell(KEY, 'indicators', 101, 'forecast')).toBe(85.5); // the typed text, as the API stored it
+  expect(excel.cell(KEY, 'indicators', 101, 'version')).toBe(2);
+  expect(excel.cell(KEY, 'indicators', 101, 'status')).toBe('förväntas uppfyllas helt');
+  expect(excel.cell(KEY, 'indicators', 101, 'changed')).toBe('Anna, 2022-05-02 10:00');
+  expect(excel.cell(KEY, 'indicators', 103, 'version')).toBe(1); // not sent: as it was
+  expect(excel.cell(KEY, 'goals', 901, 'suggested')).toBe('förväntas uppfyllas helt');
+  expect((await excel.listReports())[0]!.snapshot.indicators['101']).toEqual({ version: 2, outcome: null, forecast: 85.5, comment: null });
+  expect((await excel.listReports())[0]!.snapshot.indicators['102']).toEqual({ version: 2, outcome: null, forecast: null, comment: 'Ny kommentar' });
+
+  // nothing left to send; the next edit of the same row goes on the version the answer gave
+  await controller.send();
+  expect(controller.current.message?.text).toMatch(/^Inga ändringar att spara/);
+  excel.type(KEY, 'indicators', 101, 'forecast', 90);
+  await controller.send();
+  expect(controller.current.message).toEqual({ kind: 'success', text: '1 rad sparad.' });
+  expect(putReport).toHaveBeenCalledTimes(2);
+  expect(putReport.mock.calls[1]![1].indicators).toEqual([{ indicatorId: 101, baseVersion: 2, forecast: 90 }]);
+  expect(excel.cell(KEY, 'indicators', 101, 'version')).toBe(3);
+});
+
+test('a sent row the API found already stored (a no-op, left out of the answer) is no longer unsent, and keeps its version', async () => {
+  const pulled = makeReport(2, 0);
+  const putReport = jest.fn(async () => changes());
+  const { controller, excel } = await paneWith({ putReport }, pulled);
+  excel.type(KEY, 'indicators', 101, 'outcome', 12);
+  await controller.send();
+  expect(controller.current.message).toEqual({ kind: 'success', text: '1 rad sparad.' });
+  expect((await excel.listReports())[0]!.snapshot.indicators['101']).toEqual({ version: 1, outcome: 12, forecast: null, comment: null });
+  await controller.send();
+  expect(putReport).toHaveBeenCalledTimes(1);
+  expect(controller.current.message?.text).toMatch(/^Inga ändringar att spara/);
 });
 
 describe('error policy: our own errors are shown, anything else is a Swedish generic message and logged', () => {

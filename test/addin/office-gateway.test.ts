@@ -21,7 +21,7 @@ import { PaneController } from '../../addin/taskpane/controller';
 import type { Report } from '../../core/contract/report';
 import { HOSTILE_MOTIVATION, consolidation, signals } from './support/consolidation-fixture';
 import { createExcelMock, fakeSettings } from './support/excel-mock';
-import { indicator, report as makeReport } from './support/report-fixture';
+import { changes, indicator, report as makeReport } from './support/report-fixture';
 
 const PULLED_AT = new Date('2022-05-02T08:00:00Z');
 const INDICATOR_COLUMNS = reportColumns('indicators', 'T1');
@@ -252,13 +252,18 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
     mock.type(name, first + 999, ind('comment'), 'Sista raden');
     const sent: unknown[] = [];
     const controller = controllerWith(gateway, {
+      // The short answer (?answer=changes): versions, statuses and the goals' new suggestions; the values are as sent.
       putReport: async (_address, body) => {
         sent.push(body);
-        const next = structuredClone(report);
-        next.indicators[0] = { ...next.indicators[0]!, outcome: 12.5, version: 2, status: 'ej', changedBy: 'Test', changedAt: '2022-05-02T09:00:00Z' };
-        next.indicators[999] = { ...next.indicators[999]!, comment: 'Sista raden', version: 2 };
-        next.goals[0] = { ...next.goals[0]!, suggestedAssessment: 'ej' };
-        return next;
+        return changes({
+          changedBy: 'Test',
+          changedAt: '2022-05-02T09:00:00Z',
+          indicators: [
+            { indicatorId: 101, version: 2, status: 'ej' },
+            { indicatorId: 1100, version: 2, status: null },
+          ],
+          goals: [{ goalId: 901, version: 1, suggestedAssessment: 'ej' }],
+        });
       },
     });
     await controller.signIn(async () => 'token');
@@ -309,7 +314,7 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
     mock.type(name, first, ind('forecast'), 0.032, '0.0%');
     mock.type(name, first + 1, ind('forecast'), 0.5, '0%');
     const sent: unknown[] = [];
-    const controller = controllerWith(gateway, { putReport: async (_a, body) => (sent.push(body), report) });
+    const controller = controllerWith(gateway, { putReport: async (_a, body) => (sent.push(body), changes({ indicators: [{ indicatorId: 101, version: 2, status: null }] })) });
     await controller.signIn(async () => 'token');
     await controller.send();
     expect(sent).toEqual([{ indicators: [{ indicatorId: 101, baseVersion: 1, forecast: 3.2 }], goals: [], activities: [], commissions: [] }]);

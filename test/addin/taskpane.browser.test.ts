@@ -185,10 +185,20 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'forecast', 80), idOf(c));
   await api(bo, 'PUT', '/years/2022/organisations/sdn-farsta/reports/T1', { indicators: [{ indicatorId: idOf(c), baseVersion: c!.version, forecast: 70 }] });
 
+  // every write the pane sends asks for the short answer (?answer=changes)
+  const writes: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT') writes.push(new URL(r.url()).search);
+  });
   await page.click('#send');
   expect(await message()).toBe('1 rad sparad, 1 rad med fel ligger kvar i bladet (se listan), 1 konflikt.');
+  expect(writes).toEqual(['?answer=changes', '?answer=changes']); // the first answered 409 for one row; the rest went again
   const afterSend = await report(anna);
   expect(afterSend.indicators.find((i) => i.indicatorId === idOf(a))!.outcome).toBe(12.5);
+  // the short answer put the new version, status and "Senast ändrad" into the sheet, as the whole report would have
+  const savedA = afterSend.indicators.find((i) => i.indicatorId === idOf(a))!;
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'version'), idOf(a))).toBe(savedA.version);
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'changed'), idOf(a))).toMatch(/^Anna Andersson, \d{4}-\d\d-\d\d \d\d:\d\d$/);
   expect(afterSend.indicators.find((i) => i.indicatorId === idOf(c))!.forecast).toBe(70);
   const rowB = await onDouble((dbl, id) => dbl.rowOf('sdn-farsta/2022/T1', 'indicators', id), idOf(b));
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'error'), idOf(b))).toBe(
@@ -215,6 +225,15 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
   expect((await report(anna)).indicators.find((i) => i.indicatorId === idOf(c))!.forecast).toBe(80);
   expect(await page.isVisible('#conflicts')).toBe(false);
 
+  // a row sent before goes again on the version the short answer gave it: saved, not a conflict
+  await onDouble((dbl, id) => dbl.type('sdn-farsta/2022/T1', 'indicators', id, 'outcome', 13), idOf(a));
+  await page.click('#send');
+  expect(await message()).toBe('1 rad sparad, 1 rad med fel ligger kvar i bladet (se listan).');
+  const resent = (await report(anna)).indicators.find((i) => i.indicatorId === idOf(a))!;
+  expect([resent.outcome, resent.version]).toEqual([13, savedA.version + 1]);
+  expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'version'), idOf(a))).toBe(resent.version);
+  expect(writes).toEqual(Array(4).fill('?answer=changes'));
+
   // someone changes a row we did not touch: Uppdatera brings it in; our unsent typo stays
   const current = await report(bo);
   await api(bo, 'PUT', '/years/2022/organisations/sdn-farsta/reports/T1', {
@@ -232,14 +251,15 @@ test('sign in, pull, send with an error and a conflict, resolve, refresh, retry 
     if (r.method() === 'PUT') keys.push(r.headers()['idempotency-key'] ?? '');
   });
   let aborted = 0;
-  await page.route('**/reports/T1', (route) => (route.request().method() === 'PUT' && aborted++ < MAX_ATTEMPTS ? route.abort('connectionreset') : route.fallback()));
+  const reportT1 = (url: URL) => url.pathname.endsWith('/reports/T1');
+  await page.route(reportT1, (route) => (route.request().method() === 'PUT' && aborted++ < MAX_ATTEMPTS ? route.abort('connectionreset') : route.fallback()));
   await page.click('#send');
   expect(await message()).toMatch(/^Ingen kontakt med Tertial/);
   expect(keys).toHaveLength(MAX_ATTEMPTS);
   expect(await onDouble((dbl, id) => dbl.cell('sdn-farsta/2022/T1', 'indicators', id, 'forecast'), idOf(b))).toBe('55');
   await page.click('#send');
   expect(await message()).toBe('1 rad sparad.');
-  await page.unroute('**/reports/T1');
+  await page.unroute(reportT1);
   expect(keys).toHaveLength(MAX_ATTEMPTS + 1);
   expect(new Set(keys).size).toBe(1);
   expect(keys[0]).not.toBe('');

@@ -1,4 +1,5 @@
 import type { Report, ReportGoal, ReportIndicator } from '../../../core/contract/report';
+import type { ReportChanges } from '../../../core/contract/report-changes';
 
 export function indicator(n: number, over: Partial<ReportIndicator> = {}): ReportIndicator {
   return {
@@ -65,4 +66,10 @@ export function report(indicators: number, goals: number, over: Partial<Report> 
     commissions: [],
     ...over,
   };
+}
+
+/** The short answer of a write (`?answer=changes`) for the fixture's report: nothing changed unless `over` says so. */
+export function changes(over: Partial<ReportChanges> = {}): ReportChanges {
+  const { organisation, year, period, state } = report(0, 0);
+  return { answer: 'changes', organisation, year, period, state, changedBy: null, changedAt: null, indicators: [], goals: [], activities: [], commissions: [], ...over };
 }
