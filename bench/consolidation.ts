@@ -8,7 +8,7 @@ import type { BenchTarget } from './target';
 const PERIOD = 'T1';
 
 interface RawConsolidation {
-  organisations: { organisation: string; helt: number; delvis: number; ej: number; missing: number }[];
+  organisations: { organisation: string; helt: number; delvis: number; ej: number; missing: number; notDue: number }[];
   indicators: { indicatorId: number; results: { organisation: string; outcome: number | null; forecast: number | null; status: string | null }[] }[];
 }
 
@@ -16,7 +16,7 @@ interface RawConsolidation {
 function rawConsolidation(target: BenchTarget) {
   return sql<{ result: RawConsolidation }>`
     with grid as (
-      select oi.organisation_code as org, i.id as indicator_id, i.owner_organisation_code, r.outcome, r.forecast, r.status
+      select oi.organisation_code as org, i.id as indicator_id, i.owner_organisation_code, i.frequency, r.outcome, r.forecast, r.status
       from org_indicator oi
       join indicator i on i.id = oi.indicator_id
       left join report rep on rep.organisation_code = oi.organisation_code and rep.year = ${DEMO_YEAR} and rep.period = ${PERIOD}
@@ -28,7 +28,10 @@ function rawConsolidation(target: BenchTarget) {
         select json_agg(c) from (
           select o.code as organisation,
             count(*) filter (where g.status = 'helt') as helt, count(*) filter (where g.status = 'delvis') as delvis,
-            count(*) filter (where g.status = 'ej') as ej, count(g.org) filter (where g.status is null) as missing
+            count(*) filter (where g.status = 'ej') as ej,
+            -- an annual indicator without a value is due at VB only: before that it is "rapporteras i VB", not missing
+            count(g.org) filter (where g.status is null and (${PERIOD} = 'VB' or g.frequency = 'tertial')) as missing,
+            count(g.org) filter (where g.status is null and ${PERIOD} <> 'VB' and g.frequency <> 'tertial') as "notDue"
           from organisation o left join grid g on g.org = o.code group by o.code) c),
       'indicators', (
         select json_agg(x) from (
