@@ -3,6 +3,7 @@ import * as m0001 from '../../migrations/0001_model';
 import * as m0002 from '../../migrations/0002_actor_ids_and_plan_history';
 import * as m0003 from '../../migrations/0003_activities_and_commissions';
 import * as m0004 from '../../migrations/0004_history_one_row_per_change';
+import * as m0005 from '../../migrations/0005_plan_states_and_ambition_requests';
 
 /** Every migration, registered here in order; files in migrations/ are never edited once landed. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002_actor_ids_and_plan_history': m0002,
   '0003_activities_and_commissions': m0003,
   '0004_history_one_row_per_change': m0004,
+  '0005_plan_states_and_ambition_requests': m0005,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -86,6 +86,9 @@ export interface OrgActivityTable {
 export type CommissionGiver = 'KF' | 'KS';
 export type ActivityState = 'not_started' | 'ongoing' | 'done' | 'cancelled';
 export type CommissionState = 'not_started' | 'ongoing' | 'done' | 'reported';
+export type PlanState = 'draft' | 'submitted' | 'approved';
+export type AmbitionRequestState = 'open' | 'answered' | 'met' | 'accepted';
+export type AmbitionRequestAction = 'requested' | 'repeated' | 'answered' | 'accepted' | 'met';
 
 /** An uppdrag: given by KF or KS in a year (its identity with its code), one organisation responsible. */
 export interface CommissionTable {
@@ -206,15 +209,61 @@ export interface PlanHistoryTable {
   id: Generated<string>;
   year: number;
   organisation_code: string | null;
-  entity: 'indicator';
+  entity: 'indicator' | 'plan';
   entity_id: number | null;
-  field: 'annualTarget';
+  field: 'annualTarget' | 'state';
   old_value: string | null;
   new_value: string | null;
   changed_by: string;
   changed_by_name: string | null;
   changed_at: Generated<Date>;
   request_id: string | null;
+}
+
+/** An organisation's plan of a year (migration 0005); no row is a draft at version 0. */
+export interface OrgPlanTable {
+  year: number;
+  organisation_code: string;
+  state: PlanState;
+  version: Generated<number>;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp | null;
+}
+
+/** The centre's request that an organisation return with a more ambitious årsmål (migration 0005). */
+export interface AmbitionRequestTable {
+  id: Generated<number>;
+  year: number;
+  organisation_code: string;
+  indicator_id: number;
+  state: AmbitionRequestState;
+  comment: string;
+  requested_by: string;
+  requested_by_name: string | null;
+  requested_at: Timestamp;
+  motivation: string | null;
+  answered_by: string | null;
+  answered_by_name: string | null;
+  answered_at: Timestamp | null;
+  closed_by: string | null;
+  closed_by_name: string | null;
+  closed_at: Timestamp | null;
+  version: Generated<number>;
+}
+
+/** Every step of an ambition request: who, when, what, the organisation's årsmål then. */
+export interface AmbitionRequestEventTable {
+  id: Generated<string>;
+  request_id: number;
+  action: AmbitionRequestAction;
+  state: AmbitionRequestState;
+  text: string | null;
+  org_target: Numeric | null;
+  changed_by: string;
+  changed_by_name: string | null;
+  changed_at: Generated<Date>;
+  http_request_id: string | null;
 }
 
 export interface IdempotencyKeyTable {
@@ -246,5 +295,8 @@ export interface Database {
   goal_assessment: GoalAssessmentTable;
   change_history: ChangeHistoryTable;
   plan_history: PlanHistoryTable;
+  org_plan: OrgPlanTable;
+  ambition_request: AmbitionRequestTable;
+  ambition_request_event: AmbitionRequestEventTable;
   idempotency_key: IdempotencyKeyTable;
 }

@@ -16,6 +16,7 @@ import { BODY_LIMITS, jsonBody } from './json-body';
 import { buildOpenApiDocument } from './openapi';
 import { docsPage } from './docs-page';
 import { organisationsRouter } from './routes/organisations';
+import { planReviewRouter } from './routes/plan-review';
 import { plansRouter } from './routes/plans';
 import { reportsRouter } from './routes/reports';
 
@@ -113,6 +114,7 @@ export function createApp(options: AppOptions): express.Express {
   api.use(jsonBody(BODY_LIMITS.other));
   api.use(organisationsRouter(ctx));
   api.use(plansRouter(ctx));
+  api.use(planReviewRouter(ctx));
   api.use(reportsRouter(ctx));
   for (const router of options.routers ?? []) api.use(router(ctx));
   api.use(() => {

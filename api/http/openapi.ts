@@ -3,6 +3,7 @@ import { registerAppOpenApi } from './app.openapi';
 import { OpenApiRoutes } from './openapi-kit';
 import { registerCentreOpenApi } from './routes/centre.openapi';
 import { registerOrganisationsOpenApi } from './routes/organisations.openapi';
+import { registerPlanReviewOpenApi } from './routes/plan-review.openapi';
 import { registerPlansOpenApi } from './routes/plans.openapi';
 import { registerReportsOpenApi } from './routes/reports.openapi';
 import { registerWorkbooksOpenApi } from './routes/workbooks.openapi';
@@ -12,6 +13,7 @@ const REGISTRATIONS: Array<(doc: OpenApiRoutes) => void> = [
   registerAppOpenApi,
   registerOrganisationsOpenApi,
   registerPlansOpenApi,
+  registerPlanReviewOpenApi,
   registerReportsOpenApi,
   registerWorkbooksOpenApi,
   registerCentreOpenApi,

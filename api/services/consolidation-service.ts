@@ -21,6 +21,7 @@ import { commissionsRunningIn, type RunningCommission } from '../db/commission-q
 import { activityGrid, commissionFollowupsUpTo, kfActivityStructure } from '../db/followup-queries';
 import { findBudgetYear, findPeriod } from '../db/plan-queries';
 import { num } from '../db/values';
+import { ambitionRequestsOfYear } from './plan-review-service';
 import type { Database } from '../db/schema';
 
 type Db = Kysely<Database>;
@@ -86,7 +87,7 @@ function forecastAccuracyRows(rows: Awaited<ReturnType<typeof forecastsOfYear>>)
 
 /** The city-wide picture for one period, from set-based queries (none per organisation). */
 export async function consolidate(db: Db, year: number, period: PeriodCode): Promise<Consolidation> {
-  const [p, orgs, grid, structure, goalRows, kfGoalRows, forecasts, activityRows, activityStructure, running] = await Promise.all([
+  const [p, orgs, grid, structure, goalRows, kfGoalRows, forecasts, activityRows, activityStructure, running, requests] = await Promise.all([
     findPeriod(db, year, period),
     organisationStates(db, year, period),
     resultGrid(db, year, period),
@@ -97,6 +98,7 @@ export async function consolidate(db: Db, year: number, period: PeriodCode): Pro
     activityGrid(db, year, period),
     kfActivityStructure(db, year),
     commissionsRunningIn(db, year),
+    ambitionRequestsOfYear(db, year),
   ]);
   if (!p) throw notFound(`Perioden ${period} för år ${year}`);
   const commissions = await commissionsInPeriod(db, year, period, running);
@@ -159,6 +161,7 @@ export async function consolidate(db: Db, year: number, period: PeriodCode): Pro
           direction: i.direction,
           kfTarget: i.kfTarget,
           orgTarget: r.orgTarget,
+          request: requests.get(`${r.organisation} ${i.indicatorId}`) ?? null,
         })),
     ),
   );

@@ -8,11 +8,9 @@ import { indicatorsOfGoal } from '../../core/domain/report-status';
 import { sameValue } from '../../core/domain/row-writes';
 import { isBelowKfAmbition, targetsInForce, type PeriodCode } from '../../core/domain/rules';
 import { ApiError, notFound, validationFailed } from '../errors';
-import { findOrganisation, type Organisation } from '../db/organisation-queries';
 import { importPlanInto, PlanReferenceError, type ImportSummary } from '../db/plan-import';
 import {
   directionGoalsOf,
-  findBudgetYear,
   kfGoalsOf,
   kfIndicatorsOf,
   loadPlanHistory,
@@ -24,7 +22,6 @@ import {
   releaseTargetsOfOpenReports,
   updatePeriod,
   writeOrgTargets,
-  type BudgetYear,
   type PlanScope,
   type ReportOfYear,
   type TargetChange,
@@ -35,21 +32,10 @@ import type { Actor } from '../db/history-queries';
 import { PLAN_TABLES, refreshStatistics } from '../db/statistics';
 import { iso, num } from '../db/values';
 import type { Database } from '../db/schema';
+import { assertTargetsWritable, closeMetRequests, getPlanStatus, lockPlanForTargets, requireOrganisation, requireYear } from './plan-review-service';
 import { recomputeReport } from './report-service';
 
 type Db = Kysely<Database>;
-
-async function requireYear(db: Db, year: number): Promise<BudgetYear> {
-  const row = await findBudgetYear(db, year);
-  if (!row) throw notFound(`Budgetåret ${year}`);
-  return row;
-}
-
-async function requireOrganisation(db: Db, code: string): Promise<Organisation> {
-  const organisation = await findOrganisation(db, code);
-  if (!organisation) throw notFound(`Organisationen ${code}`);
-  return organisation;
-}
 
 export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
   const budgetYear = await requireYear(db, year);
@@ -99,11 +85,12 @@ export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
 export async function getOrgPlan(db: Db, year: number, organisationCode: string): Promise<OrgPlan> {
   await requireYear(db, year);
   const organisation = await requireOrganisation(db, organisationCode);
-  const [goals, indicators, activities, commissions] = await Promise.all([
+  const [goals, indicators, activities, commissions, planState] = await Promise.all([
     orgGoalsOf(db, year, organisationCode),
     orgIndicatorsOf(db, year, organisationCode),
     activitiesReportedBy(db, year, organisationCode).execute(),
     commissionsRunningIn(db, year, organisationCode),
+    getPlanStatus(db, year, organisationCode),
   ]);
   activities.sort(byCode);
   const planIndicators = indicators.sort(byCode).map((i) => {
@@ -140,6 +127,7 @@ export async function getOrgPlan(db: Db, year: number, organisationCode: string)
     indicators: planIndicators.map(({ kfGoalId: _k, orgGoalId: _o, ...i }) => i),
     activities: activities.map(({ kf_goal_id, org_goal_id: _g, ...a }) => ({ ...a, owner: kf_goal_id === null ? ('organisation' as const) : ('kf' as const) })),
     commissions: commissions.map((c) => ({ ...c, role: c.responsible.code === organisationCode ? ('responsible' as const) : ('participant' as const) })),
+    planState,
   };
 }
 
@@ -179,9 +167,10 @@ function parseTargets(body: SetTargetsRequest, assigned: ReadonlySet<number>): P
 const isOpen = (r: Pick<ReportOfYear, 'state' | 'period_state'>) => r.state === 'open' && r.period_state === 'open';
 
 /**
- * The interim rule until plans have states of their own (README, "Årsmål"): an organisation
- * changes its årsmål while none of its reports of the year is handed in (submitted, or in a
- * locked period); after that only the centre does.
+ * Besides the plan's state (assertTargetsWritable), the rule from before plans had states still
+ * holds for a plan left in draft while the year is reported on (README, "Årsmål"): an
+ * organisation changes its årsmål while none of its reports of the year is handed in
+ * (submitted, or in a locked period); after that only the centre does.
  */
 function assertOrganisationMayChangeTargets(year: number, periods: ReadonlyArray<{ code: PeriodCode; state: 'open' | 'locked' }>, reports: readonly ReportOfYear[]): void {
   const submitted = new Set(reports.filter((r) => r.state === 'submitted').map((r) => r.period));
@@ -202,9 +191,11 @@ function assertOrganisationMayChangeTargets(year: number, periods: ReadonlyArray
 }
 
 /**
- * Sets an organisation's own årsmål (null: follow KF's). All or nothing. Each change goes into
- * the plan history; open reports of the year are recomputed against the new targets, while
- * handed-in ones (submitted, or in a locked period) keep the årsmål and statuses they had.
+ * Sets an organisation's own årsmål (null: follow KF's). All or nothing. A submitted plan
+ * refuses changes, an approved one takes them from the centre only (423). Each change goes into
+ * the plan history, and a pending ambition request whose årsmål is no longer below KF's is met.
+ * Open reports of the year are recomputed against the new targets, while handed-in ones
+ * (submitted, or in a locked period) keep the årsmål and statuses they had.
  */
 export async function setOrgTargets(db: Db, year: number, organisationCode: string, body: SetTargetsRequest, actor: Actor, rights: { central: boolean }): Promise<OrgPlan> {
   await requireYear(db, year);
@@ -213,6 +204,8 @@ export async function setOrgTargets(db: Db, year: number, organisationCode: stri
   const targets = parseTargets(body, assigned);
 
   await db.transaction().execute(async (trx) => {
+    // The plan first: a change of its state waits for this write, and this write for it.
+    const plan = await lockPlanForTargets(trx, year, organisationCode);
     const { periods, reports } = await lockReportsOfYear(trx, year, organisationCode);
     const current = new Map(
       (
@@ -228,6 +221,7 @@ export async function setOrgTargets(db: Db, year: number, organisationCode: stri
     const changes: TargetChange[] = targets
       .filter((t) => !sameValue(t.value, num(stored(t).annual_target)))
       .map((t) => ({ indicatorId: t.indicatorId, from: stored(t).annual_target, to: t.value }));
+    if (changes.length > 0) assertTargetsWritable(plan, rights);
     if (changes.length > 0 && !rights.central) assertOrganisationMayChangeTargets(year, periods, reports);
 
     const stale = targets
@@ -248,6 +242,7 @@ export async function setOrgTargets(db: Db, year: number, organisationCode: stri
     if (changes.length === 0) return;
 
     await writeOrgTargets(trx, year, organisationCode, changes, actor);
+    await closeMetRequests(trx, year, { organisation: organisationCode, indicatorIds: changes.map((c) => c.indicatorId) }, actor);
     for (const r of reports.filter(isOpen)) await recomputeReport(trx, r.id, r.period);
   });
   return getOrgPlan(db, year, organisationCode);
@@ -261,6 +256,8 @@ export async function importPlanDocument(db: Db, doc: PlanDocument, actor: Actor
   try {
     const summary = await db.transaction().execute(async (trx) => {
       const summary = await importPlanInto(trx, doc, actor);
+      // KF's årsmål or an organisation's may have changed: requests no longer below KF's are met.
+      await closeMetRequests(trx, doc.year, {}, actor);
       for (const r of await lockOpenReports(trx, doc.year)) await recomputeReport(trx, r.id, r.period);
       return summary;
     });

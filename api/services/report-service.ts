@@ -191,7 +191,7 @@ function withWritten<T extends { version: number; changedBy: string | null; chan
   });
 }
 
-const idempotencyKeyReused = () =>
+export const idempotencyKeyReused = () =>
   validationFailed(
     [{ field: 'Idempotency-Key', code: 'IDEMPOTENCY_KEY_REUSED', message: 'Nyckeln har redan använts för en annan sändning.' }],
     'Idempotency-Key har redan använts för en annan sändning. Inget har sparats.',

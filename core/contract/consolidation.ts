@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssessmentSchema, DirectionSchema, FrequencySchema, OrganisationKindSchema, PeriodCodeSchema } from './common';
+import { AmbitionRequestSchema } from './plan-review';
 import { ActivityCountsSchema, ActivityStateSchema, CommissionGiverSchema, CommissionStateSchema, OrganisationRefSchema } from './followup';
 
 export const StatusCountsSchema = z.object({
@@ -173,6 +174,9 @@ export const ConsolidationSchema = z.object({
       direction: DirectionSchema,
       kfTarget: z.number().nullable(),
       orgTarget: z.number().nullable(),
+      request: AmbitionRequestSchema.omit({ events: true })
+        .nullable()
+        .describe('The centre’s request that the organisation return with a more ambitious årsmål (KS’s ambition loop); null: none sent.'),
     }),
   ),
   deviatingAssessments: z.array(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DirectionSchema, FrequencySchema, OrganisationCodeSchema, OrganisationSchema } from './common';
 import { plainText } from './text';
+import { PlanStatusSchema } from './plan-review';
 import { CommissionGiverSchema, KfPlanActivitySchema, PlanActivitySchema, PlanCommissionSchema } from './followup';
 
 const Code = plainText(z.string().trim().min(1).max(32));
@@ -221,6 +222,8 @@ export const OrgPlanSchema = z.object({
   activities: z.array(PlanActivitySchema.extend({ owner: z.enum(['kf', 'organisation']), kfGoalCode: z.string(), goalCode: z.string().nullable() })),
   /** The uppdrag running in the year that the organisation is responsible for or takes part in. */
   commissions: z.array(PlanCommissionSchema.extend({ role: z.enum(['responsible', 'participant']) })),
+  /** The plan's state: draft → submitted → approved, or back to draft (docs/api-extensions.md). */
+  planState: PlanStatusSchema,
 });
 
 export const SetTargetsRequestSchema = z
@@ -240,16 +243,16 @@ export const SetTargetsRequestSchema = z
   })
   .strict();
 
-/** One change to a year's plan (today: an årsmål), values as stored (numbers as text, null for none). */
+/** One change to a year's plan (an årsmål, or the plan's state), values as stored (numbers as text, null for none). */
 export const PlanHistoryEntrySchema = z.object({
   at: z.string(),
   /** The user id (token `sub`). */
   by: z.string(),
   byName: z.string().nullable(),
-  entity: z.enum(['indicator']),
+  entity: z.enum(['indicator', 'plan']),
   entityId: z.number().int().nullable(),
   entityCode: z.string().nullable(),
-  field: z.enum(['annualTarget']),
+  field: z.enum(['annualTarget', 'state']),
   oldValue: z.string().nullable(),
   newValue: z.string().nullable(),
   requestId: z.string().nullable(),

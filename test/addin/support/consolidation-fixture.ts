@@ -126,7 +126,30 @@ export function consolidation(): Consolidation {
         ],
       },
     ],
-    belowKfAmbition: [{ organisation: 'sdn-farsta', indicatorId: 11, code: '1.1.1', title: 'Andel trygga', direction: 'higher', kfTarget: 80, orgTarget: 75 }],
+    belowKfAmbition: [
+      {
+        organisation: 'sdn-farsta',
+        indicatorId: 11,
+        code: '1.1.1',
+        title: 'Andel trygga',
+        direction: 'higher',
+        kfTarget: 80,
+        orgTarget: 75,
+        request: {
+          state: 'answered',
+          closed: false,
+          version: 2,
+          comment: 'Återkom med ett mer ambitiöst värde.',
+          requestedAt: '2021-11-10T09:00:00.000Z',
+          requestedBy: 'Stina Central',
+          motivation: 'Ombyggnad av parken under året.',
+          answeredAt: '2021-11-17T14:30:00.000Z',
+          answeredBy: 'Carl Controller',
+          closedAt: null,
+          closedBy: null,
+        },
+      },
+    ],
     deviatingAssessments: [
       {
         organisation: 'sdn-farsta',
