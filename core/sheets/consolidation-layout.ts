@@ -2,6 +2,7 @@ import type { OrganisationKind, PeriodCode } from '../contract/common';
 import type { AssessmentCounts, Consolidation, StatusCounts, SteeringSignals } from '../contract/consolidation';
 import { ACTIVITY_STATE_LABELS, COMMISSION_STATE_LABELS } from '../contract/followup';
 import { FORECAST_TOLERANCE_PERCENT, dueCount } from '../domain/consolidation-rules';
+import { AMBITION_REQUEST_STATE_LABELS } from '../domain/plan-rules';
 import { valueToAssess } from '../domain/rules';
 import { columnLetter, safeSheetName } from './a1';
 import { INTEGER_FORMAT, NUMBER_FORMAT, PERIOD_NAMES, PRINT_ZOOM, decimalsFormat, decimalsOf, directionText, rowHeight, type CellValue, type PrintSetup } from './report-layout';
@@ -575,6 +576,9 @@ function forecastAccuracySheet(c: Consolidation, context: SheetContext, names: M
   return sheet;
 }
 
+/** The date of an ISO time (UTC), as the sheets show dates: YYYY-MM-DD. */
+const dateOf = (at: string | null): string | null => at?.slice(0, 10) ?? null;
+
 function ambitionSheet(c: Consolidation, context: SheetContext, names: Map<string, string>): ConsolidationSheet {
   const columns: LayoutColumn[] = [
     { key: 'organisation', header: 'Organisation', width: 26, wrap: true },
@@ -584,16 +588,27 @@ function ambitionSheet(c: Consolidation, context: SheetContext, names: Map<strin
     { key: 'kfTarget', header: 'KF:s årsmål', width: 13, numFmt: NUMBER_FORMAT, rowFormat: true },
     { key: 'orgTarget', header: 'Nämndens årsmål', width: 13, numFmt: NUMBER_FORMAT, rowFormat: true },
     { key: 'difference', header: 'Skillnad', width: 13, numFmt: NUMBER_FORMAT, rowFormat: true },
+    { key: 'request', header: 'Begäran', width: 14, wrap: true },
+    { key: 'requested', header: 'Begärd', width: 11 },
+    { key: 'comment', header: 'Stadsledningskontorets begäran', width: 28, wrap: true },
+    { key: 'answer', header: 'Nämndens svar', width: 28, wrap: true },
+    { key: 'answered', header: 'Besvarad', width: 11 },
+    { key: 'closed', header: 'Avslutad', width: 11 },
   ];
   const { at } = addresses(columns);
   return tableSheet(
     context,
     'Lägre ambition än KF',
-    [`Nämndernas årsmål som är mindre ambitiösa än KF:s, ${c.year}`, 'Skillnad: nämndens årsmål minus KF:s, i indikatorns enhet.'],
+    [
+      `Nämndernas årsmål som är mindre ambitiösa än KF:s, ${c.year}`,
+      'Skillnad: nämndens årsmål minus KF:s, i indikatorns enhet.',
+      'Begäran: stadsledningskontorets begäran om ett mer ambitiöst värde – begärd, besvarad (med motivering) eller motivering godtagen.',
+    ],
     columns,
     (first) =>
       c.belowKfAmbition.map((b, n) => {
         const r = first + n;
+        const q = b.request;
         return [
           names.get(b.organisation) ?? b.organisation,
           b.code,
@@ -602,6 +617,12 @@ function ambitionSheet(c: Consolidation, context: SheetContext, names: Map<strin
           b.kfTarget,
           b.orgTarget,
           formula(`${at('orgTarget', r)}-${at('kfTarget', r)}`),
+          q ? AMBITION_REQUEST_STATE_LABELS[q.state] : 'ingen',
+          dateOf(q?.requestedAt ?? null),
+          q?.comment ?? null,
+          q?.motivation ?? null,
+          dateOf(q?.answeredAt ?? null),
+          dateOf(q?.closedAt ?? null),
         ];
       }),
     { frozenColumns: 1, rowFormats: c.belowKfAmbition.map((b) => decimalsFormat(decimalsOf([b.kfTarget, b.orgTarget]))) },

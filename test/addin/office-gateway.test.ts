@@ -441,7 +441,7 @@ describe('the consolidation into Excel (office-addin-mock)', () => {
     expect(mock.events).toContain(`freezeAt Översikt 0,0 ${overview.headerRow}x1`);
     expect(mock.events).toContain(`autoFilter Översikt ${overview.headerRow - 1},0 4x11`);
     const ambition = layouts.find((l) => l.name === 'Lägre ambition än KF')!;
-    expect(mock.events).toContain(`autoFilter ${ambition.name} ${ambition.headerRow - 1},0 ${ambition.rows.length + 1}x7`);
+    expect(mock.events).toContain(`autoFilter ${ambition.name} ${ambition.headerRow - 1},0 ${ambition.rows.length + 1}x${ambition.columns.length}`);
     const without = await pulledConsolidation({ supportsPageLayout: false });
     expect(without.mock.events.some((e) => e.startsWith('autoFilter'))).toBe(false);
   });

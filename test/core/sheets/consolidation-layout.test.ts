@@ -246,6 +246,16 @@ test('prognossäkerhet: forecasts against the outcome, the deviation as a formul
   ]);
 });
 
+test('ambition: the centre’s request beside each årsmål, with its state in Swedish, the comment, the answer and the dates', () => {
+  const ambition = byName('Lägre ambition än KF');
+  expect(ambition.columns.slice(7).map((c) => c.header)).toEqual(['Begäran', 'Begärd', 'Stadsledningskontorets begäran', 'Nämndens svar', 'Besvarad', 'Avslutad']);
+  expect(ambition.rows[0]!.slice(7)).toEqual(['besvarad', '2021-11-10', 'Återkom med ett mer ambitiöst värde.', 'Ombyggnad av parken under året.', '2021-11-17', null]);
+  const c = consolidation();
+  const without = consolidationSheets({ ...c, belowKfAmbition: c.belowKfAmbition.map((b) => ({ ...b, request: null })) }, signals(), new Date('2022-05-12T10:00:00Z'));
+  const none = byName('Lägre ambition än KF', without);
+  expect(none.rows[0]!.slice(7)).toEqual(['ingen', null, null, null, null, null]);
+});
+
 test('deviations keep the motivation as text; ambition differences and steering sums are formulas', () => {
   const deviations = byName('Avvikande bedömningar');
   expect(deviations.rows).toEqual([['Farsta stadsdelsnämnd', '1.1', 'N1 Trygg stadsdel', 'helt', 'delvis', HOSTILE_MOTIVATION]]);
@@ -253,7 +263,7 @@ test('deviations keep the motivation as text; ambition differences and steering 
   expect(deviations.statusColumns).toEqual([4, 5]);
   const ambition = byName('Lägre ambition än KF');
   const r = ambition.headerRow + 1;
-  expect(ambition.rows[0]!.slice(4)).toEqual([80, 75, { formula: `${letter(ambition, 'orgTarget')}${r}-${letter(ambition, 'kfTarget')}${r}` }]);
+  expect(ambition.rows[0]!.slice(4, 7)).toEqual([80, 75, { formula: `${letter(ambition, 'orgTarget')}${r}-${letter(ambition, 'kfTarget')}${r}` }]);
   const steering = byName('Styrsignaler');
   expect(steering.rows.map((row) => row[0])).toEqual(['Kommunfullmäktige', 'Farsta stadsdelsnämnd', 'Kulturnämnden']);
   const s = steering.headerRow + 2;
