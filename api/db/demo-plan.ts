@@ -187,18 +187,23 @@ export function demoPlanDocument(): PlanDocument {
   return PlanDocumentSchema.parse({ ...input, directionGoals, organisationGoals, organisationTargets: OWN_TARGETS, commissions: COMMISSIONS });
 }
 
+/** A date one year earlier (YYYY-MM-DD). */
+const yearBefore = (date: string | null | undefined) => (date ? `${Number(date.slice(0, 4)) - 1}${date.slice(4)}` : date);
+
 /**
  * The year before the demo year, so the demo has a full earlier year to compare with (last
- * year's outcome, forecast accuracy, trends): the same goals, indicators, reporters, nämndmål and
- * own årsmål, without activities and uppdrag (those are the demo year's).
+ * year's outcome, forecast accuracy, trends, activities carried out over the year): the same
+ * goals, indicators, reporters, nämndmål, own årsmål and activities (their dates a year earlier),
+ * without uppdrag (those are the demo year's).
  */
 export function earlierYearPlanDocument(): PlanDocument {
   const doc = demoPlanDocument();
+  const earlier = <A extends { startDate?: string | null; endDate?: string | null }>(a: A): A => ({ ...a, startDate: yearBefore(a.startDate), endDate: yearBefore(a.endDate) });
   return PlanDocumentSchema.parse({
     ...doc,
     year: doc.year - 1,
-    directionGoals: doc.directionGoals.map((dg) => ({ ...dg, kfGoals: dg.kfGoals.map((g) => ({ ...g, activities: [] })) })),
-    organisationGoals: doc.organisationGoals.map((g) => ({ ...g, activities: [] })),
+    directionGoals: doc.directionGoals.map((dg) => ({ ...dg, kfGoals: dg.kfGoals.map((g) => ({ ...g, activities: g.activities?.map(earlier) })) })),
+    organisationGoals: doc.organisationGoals.map((g) => ({ ...g, activities: g.activities?.map(earlier) })),
     commissions: [],
   });
 }

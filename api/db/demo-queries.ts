@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Assessment, PeriodCode } from '../../core/contract/common';
 import { targetsInForce } from '../../core/domain/rules';
 import { ensureFollowupRows } from './followup-queries';
-import type { Database } from './schema';
+import type { ActivityState, Database } from './schema';
 import { num } from './values';
 
 /**
@@ -14,7 +14,7 @@ type Db = Kysely<Database>;
 
 /** What each organisation reports on in a year, as the demo generator needs it. */
 export async function demoScopeOf(db: Db, year: number) {
-  const [indicators, goals] = await Promise.all([
+  const [indicators, goals, activities] = await Promise.all([
     db
       .selectFrom('org_indicator as oi')
       .innerJoin('indicator as i', 'i.id', 'oi.indicator_id')
@@ -38,6 +38,16 @@ export async function demoScopeOf(db: Db, year: number) {
       .orderBy('i.code')
       .execute(),
     db.selectFrom('org_goal').select(['organisation_code', 'id', 'code', 'kf_goal_id']).where('year', '=', year).orderBy('organisation_code').orderBy('code').execute(),
+    // Every activity with the organisation reporting on it: KF's through org_activity, an organisation's own through its nämndmål.
+    db
+      .selectFrom('activity as a')
+      .leftJoin('org_activity as oa', 'oa.activity_id', 'a.id')
+      .leftJoin('org_goal as og', 'og.id', 'a.org_goal_id')
+      .select([sql<string>`coalesce(oa.organisation_code, og.organisation_code)`.as('organisation'), 'a.id', 'a.code'])
+      .where('a.year', '=', year)
+      .orderBy('organisation')
+      .orderBy('a.code')
+      .execute(),
   ]);
   return {
     indicators: indicators.map((r) => ({
@@ -54,6 +64,7 @@ export async function demoScopeOf(db: Db, year: number) {
       partialThresholdPercent: Number(r.threshold),
     })),
     goals: goals.map((g) => ({ organisation: g.organisation_code, goalId: g.id, code: g.code, kfGoalId: g.kf_goal_id })),
+    activities: activities.map((a) => ({ organisation: a.organisation, activityId: a.id, code: a.code })),
   };
 }
 
@@ -67,6 +78,8 @@ export interface DemoReport {
   at: Date;
   indicators: { indicatorId: number; outcome: number | null; forecast: number | null; comment: string | null; status: Assessment | null }[];
   goals: { goalId: number; suggested: Assessment | null; assessment: Assessment | null; motivation: string | null; analysis: string | null }[];
+  /** The state and comment of each activity the organisation reports on (rows left out keep no state). */
+  activities: { activityId: number; state: ActivityState; comment: string | null }[];
   /** The state and text of every uppdrag on the organisation's list in the year. */
   commissions: { state: 'not_started' | 'ongoing' | 'done' | 'reported'; text: string } | null;
 }
@@ -112,6 +125,13 @@ export async function insertDemoReports(db: Db, year: number, reports: readonly 
     if (goalRows.length > 0) await trx.insertInto('goal_assessment').values(goalRows).execute();
     for (const [n, r] of reports.entries()) {
       await ensureFollowupRows(trx, ids[n]!.id, { organisation: r.organisation, year });
+      for (const a of r.activities)
+        await trx
+          .updateTable('activity_followup')
+          .set({ state: a.state, comment: a.comment, ...changed(r) })
+          .where('report_id', '=', ids[n]!.id)
+          .where('activity_id', '=', a.activityId)
+          .execute();
       if (r.commissions) {
         await trx
           .updateTable('commission_followup')

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Assessment, PeriodCode } from '../../core/contract/common';
+import type { ActivityState } from '../../core/contract/followup';
 import { statusOf, suggestionFor } from '../../core/domain/report-status';
 import { earlierYearPlanDocument } from '../db/demo-plan';
 import { demoScopeOf, insertDemoReports, type DemoReport, type DemoScope } from '../db/demo-queries';
@@ -50,6 +51,24 @@ const COMMISSION_TEXT: Record<PeriodCode, string> = {
   T2: 'Kartläggningen av dagens nattorganisation är klar; förslag tas fram under hösten.',
   VB: 'Förslaget remitteras under våren; återrapporteras till kommunfullmäktige senast i oktober.',
 };
+
+const ACTIVITY_COMMENTS = {
+  cancelled: 'Avbruten: insatsen ersattes av stadens gemensamma arbete på samma område.',
+  continues: 'Försenad av rekryteringsläget; fortsätter under nästa år enligt reviderad tidplan.',
+};
+
+/**
+ * An activity's state over the year: each has its own pace (a number from its organisation and
+ * code), so at T1 most have started, at T2 about half are carried out, and at VB most are done,
+ * a few go on into next year and one in eight is cancelled — with the comments the rules ask for.
+ */
+export function activityStateOf(year: number, period: PeriodCode, organisation: string, code: string): { state: ActivityState; comment: string | null } {
+  const pace = unit(`${year}:${organisation}:${code}:activity`);
+  if (period === 'T1') return { state: pace < 0.3 ? 'not_started' : 'ongoing', comment: null };
+  if (period === 'T2') return { state: pace < 0.1 ? 'not_started' : pace < 0.55 ? 'ongoing' : 'done', comment: null };
+  if (pace < 0.125) return { state: 'cancelled', comment: ACTIVITY_COMMENTS.cancelled };
+  return pace < 0.3 ? { state: 'ongoing', comment: ACTIVITY_COMMENTS.continues } : { state: 'done', comment: null };
+}
 
 const MOTIVATIONS = {
   partialCoverage: 'Indikatorerna täcker bara en del av målet; övriga insatser har genomförts enligt plan och målet bedöms uppfyllt.',
@@ -144,6 +163,7 @@ function reportOf(year: number, scope: DemoScope, organisation: string, n: numbe
       status: i.status,
     })),
     goals,
+    activities: scope.activities.filter((a) => a.organisation === organisation).map((a) => ({ activityId: a.activityId, ...activityStateOf(year, period, organisation, a.code) })),
     commissions: { state: 'ongoing', text: COMMISSION_TEXT[period] },
   };
 }

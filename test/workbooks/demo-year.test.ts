@@ -58,6 +58,26 @@ describe('the earlier year in the consolidation', () => {
     expect(bromma.indicators.find((i) => i.code === '1.5.1')).toMatchObject({ outcome: null, forecast: expect.any(Number), status: expect.stringMatching(/^(helt|delvis|ej)$/) });
   });
 
+  test('activities carried out over the year: most started by T1, more done at T2, most done at VB; cancelled and unfinished ones commented', async () => {
+    const results = (period: string) => atPeriod[period]!.activities.flatMap((a) => a.results.filter((r) => r.state !== null));
+    const share = (period: string, state: string) => results(period).filter((r) => r.state === state).length / results(period).length;
+    for (const period of ['T1', 'T2', 'VB']) expect(results(period).length).toBeGreaterThan(20);
+    expect(share('T1', 'done')).toBe(0);
+    expect(share('T1', 'ongoing')).toBeGreaterThan(0.5);
+    expect(share('T2', 'done')).toBeGreaterThan(share('T1', 'done'));
+    expect(share('VB', 'done')).toBeGreaterThan(share('T2', 'done'));
+    expect(share('VB', 'not_started')).toBe(0);
+    expect(results('VB').some((r) => r.state === 'cancelled')).toBe(true);
+    // DOMAIN.md: a comment when cancelled, and at VB whenever not done.
+    for (const r of results('VB').filter((x) => x.state !== 'done')) expect(r.comment).toMatch(/\S{10,}/);
+    // An organisation's own activities are evidence for its goals at VB.
+    const farsta: Report = await getJson(api, central, reportPath(EARLIER, 'sdn-farsta', 'VB'));
+    expect(farsta.activities.filter((a) => a.owner === 'organisation').length).toBeGreaterThan(0);
+    expect(farsta.activities.every((a) => a.state !== null && a.startDate?.startsWith('2022') !== true)).toBe(true);
+    const evidence = farsta.goals.reduce((n, g) => n + g.evidence.activities.done + g.evidence.activities.ongoing + g.evidence.activities.cancelled, 0);
+    expect(evidence).toBeGreaterThan(0);
+  });
+
   test('previous values: this year’s report shows last year’s VB outcome; the earlier T2 shows its T1 forecast', async () => {
     const farsta2022: Report = await getJson(api, central, reportPath(2022, 'sdn-farsta', 'T1'));
     const farsta2021: Report = await getJson(api, central, reportPath(EARLIER, 'sdn-farsta', 'VB'));
