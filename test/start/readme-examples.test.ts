@@ -83,4 +83,14 @@ describe("the README's command examples, verbatim, against a freshly started ser
     // The demo year has T1 results filled in: the row was at version 1 before the example wrote it.
     expect(indicator.version).toBe(2);
   });
+
+  test('the ambition loop ran: Järva’s plan approved, its request on 1.1.1 met by the raised årsmål', async () => {
+    const token = await signDevToken(await loadOrCreateDevKeys(dataDir), { sub: 'check', name: 'Check', roles: ['central'], orgs: [], expiresIn: '5m' });
+    const get = async (url: string) => (await fetch(`${running.url}/api/v1/years/2022${url}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(await get('/organisations/sdn-jarva/plan/state')).toMatchObject({ state: 'approved', version: 4 });
+    const review = (await get('/organisations/sdn-jarva/ambition-requests')) as {
+      items: { code: string; orgTarget: number; request: { state: string; closedBy: string } | null }[];
+    };
+    expect(review.items.find((i) => i.code === '1.1.1')).toMatchObject({ orgTarget: 2.5, request: { state: 'met', closedBy: 'Jon Järva' } });
+  });
 });
