@@ -63,7 +63,7 @@ async function growCity(target: BenchTarget, total: number): Promise<void> {
   const grown = await timed(async () => {
     await sql`
       insert into organisation (code, name, kind)
-      select 'skala-' || lpad(g::text, 4, '0'), 'Skalnämnd ' || g, 'facknamnd' from generate_series(${rows[0]!.n + 1}, ${total}) g`.execute(db);
+      select 'skala-' || lpad(g::text, 4, '0'), 'Skalnämnd ' || g, 'facknamnd' from generate_series(${rows[0]!.n + 1}::int, ${total}::int) g`.execute(db);
     // Each new organisation copies a demo organisation (round robin): its assignments, reports and values.
     await sql`
       create temporary table bench_template as
@@ -149,6 +149,6 @@ async function addHistory(db: BenchTarget['running']['database']['db'], years: n
   await sql`
     insert into change_history (report_id, entity, entity_id, changes, changed_by, changed_by_name, changed_at, request_id)
     select -g / 20000, 'indicator', g % 2000, jsonb_build_object('forecast', jsonb_build_array((g % 97)::text, (g % 89)::text)), 'bench', 'Bench', now() - (g || ' seconds')::interval, null
-    from generate_series(1, ${years * 3 * 10 * 2000}) g`.execute(db);
+    from generate_series(1, ${years * 3 * 10 * 2000}::int) g`.execute(db);
   await refreshStatistics(db, ['change_history']);
 }
