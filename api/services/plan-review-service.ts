@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AmbitionItem, AmbitionReview, PlanStatus } from '../../core/contract/plan-review';
 import {
+  AMBITION_REQUEST_STATE_LABELS,
   ambitionStep,
   isClosedRequest,
   isMetBy,
@@ -243,6 +244,8 @@ export type AmbitionWrite =
   | { action: 'answer'; baseVersion: number; motivation: string }
   | { action: 'accept'; baseVersion: number; comment?: string };
 
+const AMBITION_ACTION_WORDS: Record<AmbitionAction, string> = { request: 'skickas', answer: 'besvaras', accept: 'godtas' };
+
 const ROLE_OF_ACTION: Record<AmbitionAction, 'central' | 'organisation'> = { request: 'central', answer: 'organisation', accept: 'central' };
 
 /**
@@ -291,8 +294,8 @@ export async function actOnAmbition(
             },
           ]);
         }
-        const state = request?.state ?? 'inte skickad';
-        throw new ApiError('CONFLICT', `Begäran kan inte ${write.action === 'accept' ? 'godtas' : write.action === 'answer' ? 'besvaras' : 'skickas'} när den är ${state}.`, [
+        const state = request ? AMBITION_REQUEST_STATE_LABELS[request.state] : 'inte skickad';
+        throw new ApiError('CONFLICT', `Begäran kan inte ${AMBITION_ACTION_WORDS[write.action]} när den är ${state}.`, [
           { indicatorId, field: 'state', code: 'WRONG_STATE', message: `Begärans läge: ${state}.`, current: await read() },
         ]);
       }

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { demoPlanDocument } from '../../api/db/demo-plan';
 import type { Consolidation } from '../../core/contract/consolidation';
 import type { OrgPlan, PlanHistoryEntry } from '../../core/contract/plan';
 import type { AmbitionItem, AmbitionReview, PlanStatus } from '../../core/contract/plan-review';
@@ -264,6 +265,57 @@ describe(`the verksamhetsplan's states and KS's ambition loop on ${testDatabaseK
       });
       for (const at of [jarvaPoor.request!.requestedAt, jarvaPoor.request!.answeredAt, jarvaPoor.request!.closedAt]) expect(Number.isNaN(Date.parse(at!))).toBe(false);
       expect(consolidation.belowKfAmbition.filter((b) => b.organisation !== 'sdn-jarva').every((b) => b.request === null)).toBe(true);
+    });
+  });
+});
+
+describe(`plan states and ambition requests under concurrency, and a plan import, on ${testDatabaseKind}`, () => {
+  let api: TestApi;
+  let poor: number;
+  beforeAll(async () => {
+    api = await startTestApi({ poolSize: 20 });
+    const jarva = await api.token('controller', ['sdn-jarva']);
+    const plan = (await request(api.app).get(`${JARVA}/plan`).set('Authorization', `Bearer ${jarva}`)).body as OrgPlan;
+    poor = plan.indicators.find((i) => i.code === '1.1.1')!.id;
+  });
+  afterAll(() => api.close());
+  const post = (token: string, url: string, body: object) => request(api.app).post(url).set('Authorization', `Bearer ${token}`).send(body);
+
+  test('several of the centre send the first request at once: one is sent, the others are 409, one step recorded', async () => {
+    const tokens = await Promise.all(Array.from({ length: 8 }, (_, n) => api.token('central', [], `central-${n}`, `Central ${n}`)));
+    const responses = await Promise.all(tokens.map((t, n) => post(t, `${JARVA}/ambition-requests/${poor}/request`, { baseVersion: 0, comment: `Begäran ${n}` })));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(tokens.length - 1);
+    const central = tokens[0]!;
+    const review = (await request(api.app).get(`${JARVA}/ambition-requests`).set('Authorization', `Bearer ${central}`)).body as AmbitionReview;
+    const sent = review.items.find((i) => i.indicatorId === poor)!.request!;
+    expect([sent.version, sent.events.length]).toEqual([1, 1]);
+    expect(sent.comment).toBe(`Begäran ${statuses.indexOf(200)}`);
+  });
+
+  test('two controllers submit the same plan at once: one submits, the other is 409', async () => {
+    const tokens = await Promise.all([0, 1].map((n) => api.token('controller', ['sdn-jarva'], `jarva-${n}`)));
+    const responses = await Promise.all(tokens.map((t) => post(t, `${JARVA}/plan/submit`, { baseVersion: 0 })));
+    expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+    const history = (await request(api.app).get(`${JARVA}/plan/history`).set('Authorization', `Bearer ${tokens[0]!}`)).body as PlanHistoryEntry[];
+    expect(history.filter((h) => h.entity === 'plan')).toHaveLength(1);
+  });
+
+  test('a plan import that lowers KF’s årsmål to the organisation’s meets the request, closed by the importer', async () => {
+    const central = await api.token('central', [], 'sla-sara', 'Sara Stadsledning');
+    const doc = structuredClone(demoPlanDocument());
+    doc.directionGoals
+      .flatMap((d) => d.kfGoals)
+      .flatMap((g) => g.indicators)
+      .find((i) => i.code === '1.1.1')!.annualTarget = 4;
+    expect((await request(api.app).put('/api/v1/years/2022/plan').set('Authorization', `Bearer ${central}`).send(doc)).status).toBe(200);
+    const review = (await request(api.app).get(`${JARVA}/ambition-requests`).set('Authorization', `Bearer ${central}`)).body as AmbitionReview;
+    expect(review.items.find((i) => i.indicatorId === poor)).toMatchObject({
+      kfTarget: 4,
+      orgTarget: 4,
+      belowKfAmbition: false,
+      request: { state: 'met', closedBy: 'Sara Stadsledning' },
     });
   });
 });
