@@ -30,6 +30,9 @@ describe(`migrations on ${testDatabaseKind}`, () => {
         'goal_assessment',
         'change_history',
         'idempotency_key',
+        'org_plan',
+        'ambition_request',
+        'ambition_request_event',
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -92,5 +95,64 @@ describe(`migrations on ${testDatabaseKind}`, () => {
         .values({ ...indicator, direction: 'higher' })
         .execute(),
     ).rejects.toThrow(); // same code twice
+  });
+
+  test('plans and ambition requests: only known states, one request per organisation, indicator and year, plan history of årsmål and states', async () => {
+    const db = database.db;
+    await db.insertInto('budget_year').values({ year: 2040 }).execute();
+    await db.insertInto('organisation').values({ code: 'o-2040', name: 'O', kind: 'facknamnd' }).execute();
+    const dg = await db.insertInto('direction_goal').values({ year: 2040, code: '1', title: 'D' }).returning('id').executeTakeFirstOrThrow();
+    const g = await db.insertInto('kf_goal').values({ year: 2040, code: '1.1', title: 'G', direction_goal_id: dg.id }).returning('id').executeTakeFirstOrThrow();
+    const i = await db
+      .insertInto('indicator')
+      .values({ year: 2040, kf_goal_id: g.id, code: '1.1.1', title: 'I', unit: '%', frequency: 'tertial', direction: 'higher' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const plan = { year: 2040, organisation_code: 'o-2040' };
+    await expect(
+      db
+        .insertInto('org_plan')
+        .values({ ...plan, state: 'accepted' as never })
+        .execute(),
+    ).rejects.toThrow();
+    await db
+      .insertInto('org_plan')
+      .values({ ...plan, state: 'draft' })
+      .execute();
+    const req = { ...plan, indicator_id: i.id, comment: 'Höj', requested_by: 'c', requested_at: new Date() };
+    await expect(
+      db
+        .insertInto('ambition_request')
+        .values({ ...req, state: 'closed' as never })
+        .execute(),
+    ).rejects.toThrow();
+    const { id } = await db
+      .insertInto('ambition_request')
+      .values({ ...req, state: 'open' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await expect(
+      db
+        .insertInto('ambition_request')
+        .values({ ...req, state: 'open' })
+        .execute(),
+    ).rejects.toThrow(); // one per organisation, indicator and year
+    await expect(
+      db
+        .insertInto('ambition_request_event')
+        .values({ request_id: id, action: 'shouted' as never, state: 'open', changed_by: 'c' })
+        .execute(),
+    ).rejects.toThrow();
+    const history = { year: 2040, organisation_code: 'o-2040', field: 'state' as const, changed_by: 'c' };
+    await db
+      .insertInto('plan_history')
+      .values({ ...history, entity: 'plan' })
+      .execute();
+    await expect(
+      db
+        .insertInto('plan_history')
+        .values({ ...history, entity: 'report' as never })
+        .execute(),
+    ).rejects.toThrow();
   });
 });
