@@ -52,6 +52,9 @@ export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const running = await startServer(config);
+  // Client and server share this process: on PGlite a big statement blocks it for seconds, and fetch could then send
+  // on a kept-alive socket the server closes at that moment (Node's 5 s keep-alive). Kept open longer, fetch closes it first.
+  running.server.keepAliveTimeout = 120_000;
   const keys = await loadOrCreateDevKeys(config.dataDir);
   return {
     kind: running.database.kind,
