@@ -10,14 +10,11 @@ import { createVerifier } from './auth/verifier';
 import { openDatabase, type DatabaseHandle } from './db/connection';
 import { DatabaseLockedError } from './db/lock';
 import { migrateToLatest } from './db/migrate';
-import { seedDemoIfEmpty } from './db/seed';
-import { refreshStatistics } from './db/statistics';
 import { createApp } from './http/app';
 import { centreRouter } from './http/routes/centre';
 import { workbookRouter } from './http/routes/workbooks';
 import { createLogger, drainLogger, resolveLogFormat } from './logger';
-import { seedDemoEarlierYear } from './services/demo-earlier-year';
-import { seedDemoResults } from './services/demo-service';
+import { seedDemo } from './services/demo-seed';
 
 /** The project root (where package.json is), whether running from source or from dist/. */
 function projectRoot(): string {
@@ -183,14 +180,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied');
     if (config.seedDemo) {
-      const seeded = await seedDemoIfEmpty(database.db);
-      if (seeded) {
-        await seedDemoEarlierYear(database.db);
-        await seedDemoResults(database.db);
-        // The planner starts from what the seed wrote (PGlite has no autovacuum to do it later).
-        await refreshStatistics(database.db);
-        logger.info({ seeded }, 'demo data seeded into an empty database');
-      }
+      const seeded = await seedDemo(database.db);
+      if (seeded) logger.info({ seeded }, 'demo data seeded into an empty database');
     }
     const verify = await createVerifier(config.auth, config.dataDir);
     server = tls ? https.createServer(tls) : http.createServer();

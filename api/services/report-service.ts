@@ -63,7 +63,7 @@ function toReport(scope: ReportScope, head: ReportHead, rows: ReportRows): Repor
     submittedBy: head.submittedBy,
     deadline: scope.deadline,
     indicators: rows.indicators.map(({ kfGoalId: _k, orgGoalId: _o, ...i }) => i),
-    goals: rows.goals.map(({ kfGoalId, ...g }) => ({ ...g, evidence: goalEvidence({ goalId: g.goalId, kfGoalId }, rows.indicators, rows.activities) })),
+    goals: rows.goals.map(({ kfGoalId, ...g }) => ({ ...g, evidence: goalEvidence(scope.period, { goalId: g.goalId, kfGoalId }, rows.indicators, rows.activities) })),
     activities: rows.activities.map(({ kfGoalId: _k, ...a }) => a),
     commissions: rows.commissions,
   };

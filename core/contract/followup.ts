@@ -74,7 +74,13 @@ export const ActivityCountsSchema = z.object({
 
 /** What a goal's assessment rests on: its indicators' statuses and its activities' states (the suggestion itself stays the indicator rule). */
 export const GoalEvidenceSchema = z.object({
-  indicators: z.object({ helt: z.number().int(), delvis: z.number().int(), ej: z.number().int(), missing: z.number().int() }),
+  indicators: z.object({
+    helt: z.number().int(),
+    delvis: z.number().int(),
+    ej: z.number().int(),
+    missing: z.number().int(),
+    notDue: z.number().int().describe('Annual indicators before VB: reported in the verksamhetsberättelse, not missing.'),
+  }),
   activities: ActivityCountsSchema,
 });
 

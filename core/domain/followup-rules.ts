@@ -2,6 +2,7 @@ import type { ActivityCounts, ActivityState, CommissionState, GoalEvidence } fro
 import { ACTIVITY_STATE_LABELS } from '../contract/followup';
 import { indicatorsOfGoal, type AssessableGoal, type AssessableIndicator } from './report-status';
 import type { Assessment, PeriodCode } from './rules';
+import type { Frequency } from '../contract/common';
 
 /**
  * The rules of activities and uppdrag (DOMAIN.md, "Activities and uppdrag"), pure:
@@ -59,12 +60,14 @@ export function activitiesOfGoal<T extends EvidenceActivity>(goal: AssessableGoa
   return activities.filter((a) => a.goalId === goal.goalId || (a.owner === 'kf' && a.kfGoalId === goal.kfGoalId));
 }
 
+/** An annual indicator without a status before VB is not missing: it is reported in the verksamhetsberättelse. */
 export function goalEvidence(
+  period: PeriodCode,
   goal: AssessableGoal,
-  indicators: ReadonlyArray<AssessableIndicator & { status: Assessment | null }>,
+  indicators: ReadonlyArray<AssessableIndicator & { status: Assessment | null; frequency: Frequency }>,
   activities: readonly EvidenceActivity[],
 ): GoalEvidence {
-  const statuses = { helt: 0, delvis: 0, ej: 0, missing: 0 };
-  for (const i of indicatorsOfGoal(goal, indicators)) statuses[i.status ?? 'missing']++;
+  const statuses = { helt: 0, delvis: 0, ej: 0, missing: 0, notDue: 0 };
+  for (const i of indicatorsOfGoal(goal, indicators)) statuses[i.status ?? (i.frequency === 'annual' && period !== 'VB' ? 'notDue' : 'missing')]++;
   return { indicators: statuses, activities: countActivities(activitiesOfGoal(goal, activities).map((a) => a.state)) };
 }

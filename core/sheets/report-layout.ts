@@ -285,6 +285,7 @@ export function evidenceTexts(e: GoalEvidence): { indicators: string; activities
         [i.delvis, 'delvis', 'delvis'],
         [i.ej, 'ej', 'ej'],
         [i.missing, 'saknar värde', 'saknar värde'],
+        [i.notDue, 'rapporteras i VB', 'rapporteras i VB'],
       ],
       'inga indikatorer',
     ),

@@ -87,11 +87,15 @@ describe('the downloaded report workbook', () => {
       ]);
     }
     expect(goalCol('indicatorEvidence')).toBe(goalCol('suggested') + 1);
-    expect(evidenceTexts({ indicators: { helt: 2, delvis: 1, ej: 0, missing: 1 }, activities: { done: 1, ongoing: 2, notStarted: 0, cancelled: 0, missing: 0 } })).toEqual({
-      indicators: '2 helt, 1 delvis, 1 saknar värde',
+    expect(
+      evidenceTexts({ indicators: { helt: 2, delvis: 1, ej: 0, missing: 1, notDue: 2 }, activities: { done: 1, ongoing: 2, notStarted: 0, cancelled: 0, missing: 0 } }),
+    ).toEqual({
+      indicators: '2 helt, 1 delvis, 1 saknar värde, 2 rapporteras i VB',
       activities: '1 genomförd, 2 pågår',
     });
-    expect(evidenceTexts({ indicators: { helt: 0, delvis: 0, ej: 0, missing: 0 }, activities: { done: 0, ongoing: 0, notStarted: 3, cancelled: 1, missing: 0 } })).toEqual({
+    expect(
+      evidenceTexts({ indicators: { helt: 0, delvis: 0, ej: 0, missing: 0, notDue: 0 }, activities: { done: 0, ongoing: 0, notStarted: 3, cancelled: 1, missing: 0 } }),
+    ).toEqual({
       indicators: 'inga indikatorer',
       activities: '3 ej påbörjade, 1 avbruten',
     });

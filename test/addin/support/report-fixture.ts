@@ -40,7 +40,7 @@ export function goal(n: number, over: Partial<ReportGoal> = {}): ReportGoal {
     directionGoalCode: '1',
     directionGoalTitle: 'Ett inriktningsmål',
     suggestedAssessment: null,
-    evidence: { indicators: { helt: 0, delvis: 0, ej: 0, missing: 0 }, activities: { done: 0, ongoing: 0, notStarted: 0, cancelled: 0, missing: 0 } },
+    evidence: { indicators: { helt: 0, delvis: 0, ej: 0, missing: 0, notDue: 0 }, activities: { done: 0, ongoing: 0, notStarted: 0, cancelled: 0, missing: 0 } },
     assessment: null,
     motivation: null,
     analysis: null,

@@ -30,7 +30,7 @@ describe('the comment an activity needs', () => {
 
 describe("a goal's evidence", () => {
   const goal = { goalId: 10, kfGoalId: 1 };
-  const indicator = (kfGoalId: number | null, orgGoalId: number | null, status: 'helt' | 'delvis' | 'ej' | null) => ({
+  const indicator = (kfGoalId: number | null, orgGoalId: number | null, status: 'helt' | 'delvis' | 'ej' | null, frequency: 'tertial' | 'annual' = 'tertial') => ({
     indicatorId: 0,
     direction: 'higher' as const,
     tolerance: null,
@@ -41,6 +41,7 @@ describe("a goal's evidence", () => {
     kfGoalId,
     orgGoalId,
     status,
+    frequency,
   });
   const activities = [
     { owner: 'kf' as const, goalId: null, kfGoalId: 1, state: 'done' as const },
@@ -64,10 +65,17 @@ describe("a goal's evidence", () => {
       indicator(2, null, 'ej'),
       indicator(null, 11, 'helt'),
     ];
-    expect(goalEvidence(goal, indicators, activities)).toEqual({
-      indicators: { helt: 1, delvis: 1, ej: 1, missing: 1 },
+    expect(goalEvidence('T2', goal, indicators, activities)).toEqual({
+      indicators: { helt: 1, delvis: 1, ej: 1, missing: 1, notDue: 0 },
       activities: { done: 1, ongoing: 0, notStarted: 1, cancelled: 1, missing: 1 },
     });
+  });
+
+  test('an annual indicator without a value is reported at VB before then, and missing at VB', () => {
+    const indicators = [indicator(1, null, 'helt', 'annual'), indicator(1, null, null, 'annual'), indicator(null, 10, null, 'tertial')];
+    expect(goalEvidence('T1', goal, indicators, []).indicators).toEqual({ helt: 1, delvis: 0, ej: 0, missing: 1, notDue: 1 });
+    expect(goalEvidence('T2', goal, indicators, []).indicators).toEqual({ helt: 1, delvis: 0, ej: 0, missing: 1, notDue: 1 });
+    expect(goalEvidence('VB', goal, indicators, []).indicators).toEqual({ helt: 1, delvis: 0, ej: 0, missing: 2, notDue: 0 });
   });
 
   test('counting states', () => {
