@@ -577,23 +577,34 @@ function forecastAccuracySheet(c: Consolidation, context: SheetContext, names: M
 }
 
 /** The date of an ISO time (UTC), as the sheets show dates: YYYY-MM-DD. */
-const dateOf = (at: string | null): string | null => at?.slice(0, 10) ?? null;
+/** The request's dates, one line each: begärd, besvarad, avslutad (those it has). */
+function requestDates(q: { requestedAt: string; answeredAt: string | null; closedAt: string | null } | null): string | null {
+  if (!q) return null;
+  const lines: [string, string | null][] = [
+    ['begärd', q.requestedAt],
+    ['besvarad', q.answeredAt],
+    ['avslutad', q.closedAt],
+  ];
+  return lines
+    .filter(([, at]) => at !== null)
+    .map(([word, at]) => `${word} ${at!.slice(0, 10)}`)
+    .join('\n');
+}
 
 function ambitionSheet(c: Consolidation, context: SheetContext, names: Map<string, string>): ConsolidationSheet {
   const columns: LayoutColumn[] = [
-    { key: 'organisation', header: 'Organisation', width: 26, wrap: true },
-    { key: 'code', header: 'Kod', width: 7 },
-    { key: 'indicator', header: 'Indikator', width: 36, wrap: true },
-    { key: 'direction', header: 'Riktning', width: 15 },
-    { key: 'kfTarget', header: 'KF:s årsmål', width: 13, numFmt: NUMBER_FORMAT, rowFormat: true },
-    { key: 'orgTarget', header: 'Nämndens årsmål', width: 13, numFmt: NUMBER_FORMAT, rowFormat: true },
-    { key: 'difference', header: 'Skillnad', width: 13, numFmt: NUMBER_FORMAT, rowFormat: true },
-    { key: 'request', header: 'Begäran', width: 14, wrap: true },
-    { key: 'requested', header: 'Begärd', width: 11 },
-    { key: 'comment', header: 'Stadsledningskontorets begäran', width: 28, wrap: true },
-    { key: 'answer', header: 'Nämndens svar', width: 28, wrap: true },
-    { key: 'answered', header: 'Besvarad', width: 11 },
-    { key: 'closed', header: 'Avslutad', width: 11 },
+    // One printed page wide (≈ 150 characters of column and cell padding at 80 % on A4 landscape): the request's dates share a column.
+    { key: 'organisation', header: 'Organisation', width: 16, wrap: true },
+    { key: 'code', header: 'Kod', width: 6 },
+    { key: 'indicator', header: 'Indikator', width: 20, wrap: true },
+    { key: 'direction', header: 'Riktning', width: 10, wrap: true },
+    { key: 'kfTarget', header: 'KF:s årsmål', width: 9, numFmt: NUMBER_FORMAT, rowFormat: true, wrap: true },
+    { key: 'orgTarget', header: 'Nämndens årsmål', width: 10, numFmt: NUMBER_FORMAT, rowFormat: true, wrap: true },
+    { key: 'difference', header: 'Skillnad', width: 8, numFmt: NUMBER_FORMAT, rowFormat: true },
+    { key: 'request', header: 'Läge', width: 10, wrap: true },
+    { key: 'comment', header: 'Begäran från SLK', width: 14, wrap: true },
+    { key: 'answer', header: 'Nämndens svar', width: 14, wrap: true },
+    { key: 'dates', header: 'Datum', width: 13, wrap: true },
   ];
   const { at } = addresses(columns);
   return tableSheet(
@@ -602,7 +613,7 @@ function ambitionSheet(c: Consolidation, context: SheetContext, names: Map<strin
     [
       `Nämndernas årsmål som är mindre ambitiösa än KF:s, ${c.year}`,
       'Skillnad: nämndens årsmål minus KF:s, i indikatorns enhet.',
-      'Begäran: stadsledningskontorets begäran om ett mer ambitiöst värde – begärd, besvarad (med motivering) eller motivering godtagen.',
+      'Läge: stadsledningskontorets (SLK:s) begäran om ett mer ambitiöst värde – ingen, begärd, besvarad (med motivering), höjt årsmål eller motivering godtagen.',
     ],
     columns,
     (first) =>
@@ -618,11 +629,9 @@ function ambitionSheet(c: Consolidation, context: SheetContext, names: Map<strin
           b.orgTarget,
           formula(`${at('orgTarget', r)}-${at('kfTarget', r)}`),
           q ? AMBITION_REQUEST_STATE_LABELS[q.state] : 'ingen',
-          dateOf(q?.requestedAt ?? null),
           q?.comment ?? null,
           q?.motivation ?? null,
-          dateOf(q?.answeredAt ?? null),
-          dateOf(q?.closedAt ?? null),
+          requestDates(q),
         ];
       }),
     { frozenColumns: 1, rowFormats: c.belowKfAmbition.map((b) => decimalsFormat(decimalsOf([b.kfTarget, b.orgTarget]))) },
@@ -700,17 +709,17 @@ function followupSheet(c: Consolidation, context: SheetContext, names: Map<strin
 function signalsSheet(s: SteeringSignals, context: SheetContext): ConsolidationSheet {
   type Counts = { goals: number; indicators: number; activities: number; commissions: number };
   const columns: LayoutColumn[] = [
-    { key: 'name', header: 'Organisation', width: 34 },
-    { key: 'kind', header: 'Typ', width: 15 },
+    { key: 'name', header: 'Organisation', width: 30, wrap: true },
+    { key: 'kind', header: 'Typ', width: 13 },
     { key: 'goals', header: 'Mål', width: 8, numFmt: INTEGER_FORMAT },
     { key: 'indicators', header: 'Indikatorer', width: 11, numFmt: INTEGER_FORMAT },
     { key: 'activities', header: 'Aktiviteter', width: 11, numFmt: INTEGER_FORMAT },
     { key: 'commissions', header: 'Uppdrag', width: 9, numFmt: INTEGER_FORMAT },
     { key: 'sum', header: 'Summa', width: 8, numFmt: INTEGER_FORMAT },
-    { key: 'goalsChange', header: 'Förändring mål', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
-    { key: 'indicatorsChange', header: 'Förändring indikatorer', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
-    { key: 'activitiesChange', header: 'Förändring aktiviteter', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
-    { key: 'commissionsChange', header: 'Förändring uppdrag', width: 11, numFmt: CHANGE_FORMAT, wrap: true },
+    { key: 'goalsChange', header: 'Förändring mål', width: 10, numFmt: CHANGE_FORMAT, wrap: true },
+    { key: 'indicatorsChange', header: 'Förändring indikatorer', width: 12, numFmt: CHANGE_FORMAT, wrap: true },
+    { key: 'activitiesChange', header: 'Förändring aktiviteter', width: 12, numFmt: CHANGE_FORMAT, wrap: true },
+    { key: 'commissionsChange', header: 'Förändring uppdrag', width: 10, numFmt: CHANGE_FORMAT, wrap: true },
   ];
   const { range, across } = addresses(columns);
   const counts = (n: Counts, r: number): LayoutCell[] => [n.goals, n.indicators, n.activities, n.commissions, formula(`SUM(${across('goals', 'commissions', r)})`)];
