@@ -4,6 +4,7 @@ import * as m0002 from '../../migrations/0002_actor_ids_and_plan_history';
 import * as m0003 from '../../migrations/0003_activities_and_commissions';
 import * as m0004 from '../../migrations/0004_history_one_row_per_change';
 import * as m0005 from '../../migrations/0005_plan_states_and_ambition_requests';
+import * as m0006 from '../../migrations/0006_internal_control';
 
 /** Every migration, registered here in order; files in migrations/ are never edited once landed. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003_activities_and_commissions': m0003,
   '0004_history_one_row_per_change': m0004,
   '0005_plan_states_and_ambition_requests': m0005,
+  '0006_internal_control': m0006,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

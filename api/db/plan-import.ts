@@ -5,6 +5,7 @@ import { DEFAULT_PARTIAL_THRESHOLD_PERCENT } from '../../core/domain/rules';
 import { appendPlanHistory, fixTargetsOfClosedReports, kfIndicatorsOf, lockOrgTargets, writeOrgTargets, type TargetChange } from './plan-queries';
 import { assignActivityReporters, lastYearsActivityReporters, upsertActivity } from './activity-queries';
 import { upsertCommission } from './commission-queries';
+import { upsertInternalControl } from './internal-control-queries';
 import { chunked, parametersOf } from './chunks';
 import { PLAN_TABLES, refreshStatistics } from './statistics';
 import type { Actor } from './history-queries';
@@ -26,6 +27,9 @@ export interface ImportSummary {
   activities: number;
   activityAssignments: number;
   commissions: number;
+  /** Intern kontroll: risks and controls written. */
+  risks: number;
+  controls: number;
 }
 
 export class PlanReferenceError extends Error {
@@ -69,6 +73,8 @@ export async function importPlanInto(trx: Transaction<Database>, doc: PlanDocume
     activities: 0,
     activityAssignments: 0,
     commissions: 0,
+    risks: 0,
+    controls: 0,
   };
 
   for (const organisations of chunked(doc.organisations, 3)) {
@@ -274,6 +280,13 @@ export async function importPlanInto(trx: Transaction<Database>, doc: PlanDocume
     });
     await upsertCommission(trx, { ...c, deadline: c.deadline ?? null });
     summary.commissions++;
+  }
+
+  for (const [n, plan] of doc.internalControl.entries()) {
+    if (!knownOrgs.has(plan.organisation)) throw new PlanReferenceError(`internalControl[${n}].organisation`, `unknown organisation ${plan.organisation}`);
+    const written = await upsertInternalControl(trx, year, plan);
+    summary.risks += written.risks;
+    summary.controls += written.controls;
   }
 
   await appendPlanHistory(trx, { year, organisation: null }, kfTargetChanges, actor);

@@ -102,6 +102,34 @@ export interface CommissionTable {
 }
 
 /** The organisations taking part in an uppdrag (i samverkan med). */
+/** A risk of an organisation's väsentlighets- och riskanalys (migration 0006). */
+export interface IcRiskTable {
+  id: Generated<number>;
+  year: number;
+  organisation_code: string;
+  code: string;
+  process: string;
+  description: string;
+  probability: number;
+  consequence: number;
+  decision: 'accept' | 'act' | 'control';
+  action: string | null;
+}
+
+/** A control of an organisation's internkontrollplan, on one of its risks (migration 0006). */
+export interface IcControlTable {
+  id: Generated<number>;
+  risk_id: number;
+  year: number;
+  organisation_code: string;
+  code: string;
+  checked: string;
+  method: string;
+  frequency: string;
+  responsible: string;
+  reporting_periods: ('T2' | 'VB')[];
+}
+
 export interface CommissionParticipantTable {
   commission_id: number;
   organisation_code: string;
@@ -299,4 +327,6 @@ export interface Database {
   ambition_request: AmbitionRequestTable;
   ambition_request_event: AmbitionRequestEventTable;
   idempotency_key: IdempotencyKeyTable;
+  ic_risk: IcRiskTable;
+  ic_control: IcControlTable;
 }

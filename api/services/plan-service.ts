@@ -28,6 +28,7 @@ import {
 } from '../db/plan-queries';
 import { activitiesReportedBy, kfActivitiesWithReporters } from '../db/activity-queries';
 import { commissionsRunningIn } from '../db/commission-queries';
+import { internalControlOf } from '../db/internal-control-queries';
 import type { Actor } from '../db/history-queries';
 import { PLAN_TABLES, refreshStatistics } from '../db/statistics';
 import { iso, num } from '../db/values';
@@ -85,12 +86,13 @@ export async function getKfPlan(db: Db, year: number): Promise<KfPlan> {
 export async function getOrgPlan(db: Db, year: number, organisationCode: string): Promise<OrgPlan> {
   await requireYear(db, year);
   const organisation = await requireOrganisation(db, organisationCode);
-  const [goals, indicators, activities, commissions, planState] = await Promise.all([
+  const [goals, indicators, activities, commissions, planState, internalControl] = await Promise.all([
     orgGoalsOf(db, year, organisationCode),
     orgIndicatorsOf(db, year, organisationCode),
     activitiesReportedBy(db, year, organisationCode).execute(),
     commissionsRunningIn(db, year, organisationCode),
     getPlanStatus(db, year, organisationCode),
+    internalControlOf(db, year, organisationCode),
   ]);
   activities.sort(byCode);
   const planIndicators = indicators.sort(byCode).map((i) => {
@@ -128,6 +130,7 @@ export async function getOrgPlan(db: Db, year: number, organisationCode: string)
     activities: activities.map(({ kf_goal_id, org_goal_id: _g, ...a }) => ({ ...a, owner: kf_goal_id === null ? ('organisation' as const) : ('kf' as const) })),
     commissions: commissions.map((c) => ({ ...c, role: c.responsible.code === organisationCode ? ('responsible' as const) : ('participant' as const) })),
     planState,
+    internalControl,
   };
 }
 

@@ -3,6 +3,8 @@ import { DirectionSchema, FrequencySchema, OrganisationCodeSchema, OrganisationS
 import { plainText } from './text';
 import { PlanStatusSchema } from './plan-review';
 import { CommissionGiverSchema, KfPlanActivitySchema, PlanActivitySchema, PlanCommissionSchema } from './followup';
+import { PlanInternalControlInputSchema, PlanInternalControlSchema } from './internal-control';
+import { internalControlIssues } from '../domain/internal-control-rules';
 
 const Code = plainText(z.string().trim().min(1).max(32));
 /** A year in a document is a JSON number: "2023" in quotes is refused, not read as 2023 (the path's YearSchema coerces; a document does not). */
@@ -107,10 +109,13 @@ export const PlanDocumentSchema = z
     organisationGoals: z.array(OrganisationGoalInputSchema).default([]),
     organisationTargets: z.array(OrganisationTargetInputSchema).default([]),
     commissions: z.array(PlanCommissionInputSchema).default([]),
+    /** Organisations' risk analysis and control plan for the year (docs/api-extensions.md, "Intern kontroll"). */
+    internalControl: z.array(PlanInternalControlInputSchema).default([]),
     facts: z.unknown().optional(),
   })
   .superRefine((doc, ctx) => {
     followupIssues(doc).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    internalControlIssues(doc.internalControl).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
     const seen = new Map<string, string>();
     doc.directionGoals.forEach((dg, d) =>
       dg.kfGoals.forEach((g, k) =>
@@ -224,6 +229,8 @@ export const OrgPlanSchema = z.object({
   commissions: z.array(PlanCommissionSchema.extend({ role: z.enum(['responsible', 'participant']) })),
   /** The plan's state: draft → submitted → approved, or back to draft (docs/api-extensions.md). */
   planState: PlanStatusSchema,
+  /** The organisation's väsentlighets- och riskanalys and internkontrollplan of the year. */
+  internalControl: PlanInternalControlSchema,
 });
 
 export const SetTargetsRequestSchema = z

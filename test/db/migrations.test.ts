@@ -33,6 +33,8 @@ describe(`migrations on ${testDatabaseKind}`, () => {
         'org_plan',
         'ambition_request',
         'ambition_request_event',
+        'ic_risk',
+        'ic_control',
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -154,5 +156,64 @@ describe(`migrations on ${testDatabaseKind}`, () => {
         .values({ ...history, entity: 'report' as never })
         .execute(),
     ).rejects.toThrow();
+  });
+
+  test('internal control: probability and consequence 1–4, known decisions, a risk code and a control code once per organisation and year, T2/VB periods', async () => {
+    const db = database.db;
+    await db.insertInto('budget_year').values({ year: 2041 }).execute();
+    await db.insertInto('organisation').values({ code: 'o-2041', name: 'O', kind: 'facknamnd' }).execute();
+    const risk = { year: 2041, organisation_code: 'o-2041', code: 'R1', process: 'P', description: 'D', probability: 2, consequence: 3, decision: 'control' as const };
+    await expect(
+      db
+        .insertInto('ic_risk')
+        .values({ ...risk, probability: 5 })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('ic_risk')
+        .values({ ...risk, consequence: 0 })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('ic_risk')
+        .values({ ...risk, decision: 'ignore' as never })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('ic_risk')
+        .values({ ...risk, year: 2042 })
+        .execute(),
+    ).rejects.toThrow(); // no such year
+    const { id } = await db.insertInto('ic_risk').values(risk).returning('id').executeTakeFirstOrThrow();
+    await expect(db.insertInto('ic_risk').values(risk).execute()).rejects.toThrow(); // code once
+    const control = { risk_id: id, year: 2041, organisation_code: 'o-2041', code: 'K1', checked: 'C', method: 'M', frequency: 'F', responsible: 'R' };
+    const periods = (p: string) => sql<('T2' | 'VB')[]>`${p}::text[]`;
+    await expect(
+      db
+        .insertInto('ic_control')
+        .values({ ...control, reporting_periods: periods('{T1}') })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('ic_control')
+        .values({ ...control, reporting_periods: periods('{}') })
+        .execute(),
+    ).rejects.toThrow();
+    await db
+      .insertInto('ic_control')
+      .values({ ...control, reporting_periods: periods('{T2,VB}') })
+      .execute();
+    await expect(
+      db
+        .insertInto('ic_control')
+        .values({ ...control, reporting_periods: periods('{VB}') })
+        .execute(),
+    ).rejects.toThrow(); // code once
+    await db.deleteFrom('ic_risk').where('id', '=', id).execute();
+    expect(await db.selectFrom('ic_control').select('id').where('year', '=', 2041).execute()).toEqual([]); // controls go with their risk
   });
 });

@@ -22,6 +22,8 @@ const TABLES = [
   'change_history',
   'plan_history',
   'idempotency_key',
+  'ic_risk',
+  'ic_control',
 ] as const;
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { OrganisationCodeSchema } from './common';
+import { plainText } from './text';
+
+/**
+ * Intern kontroll in the verksamhetsplan (DOMAIN.md, "Internal control"): per organisation and
+ * year a väsentlighets- och riskanalys (risks, each with probability and consequence 1–4 and a
+ * decision) and an internkontrollplan (the controls of the risks decided `control`).
+ */
+
+/** What the nämnd decides about a risk: accept it, act on it (an åtgärd), or control it. */
+export const RiskDecisionSchema = z.enum(['accept', 'act', 'control']);
+export type RiskDecision = z.infer<typeof RiskDecisionSchema>;
+export const RISK_DECISION_LABELS: Readonly<Record<RiskDecision, string>> = { accept: 'acceptera', act: 'åtgärda', control: 'kontrollera' };
+
+/** When a control is reported on: the tertialrapport T2, the verksamhetsberättelse, or both. */
+export const ControlReportingPeriodSchema = z.enum(['T2', 'VB']);
+export type ControlReportingPeriod = z.infer<typeof ControlReportingPeriodSchema>;
+
+/** Probability or consequence: 1 (låg) to 4 (mycket hög). */
+export const RiskScaleSchema = z.number().int().min(1).max(4);
+
+const Code = plainText(z.string().trim().min(1).max(32));
+const text = (max: number) => plainText(z.string().trim().min(1).max(max));
+
+/** A control of the internkontrollplan, as a plan document states it. */
+export const PlanControlInputSchema = z.object({
+  code: Code,
+  /** Kontrollmoment: what is checked. */
+  checked: text(1000),
+  /** Kontrollmetod. */
+  method: text(1000),
+  /** Frekvens, in words ("varje månad", "två gånger per år"). */
+  frequency: text(200),
+  /** Ansvarig: a role or a unit, not a person's name. */
+  responsible: text(200),
+  /** When it is reported: T2, VB or both. */
+  reportingPeriods: z.array(ControlReportingPeriodSchema).min(1).max(2),
+});
+
+/** A risk of the väsentlighets- och riskanalys, with its controls when decided `control`. */
+export const PlanRiskInputSchema = z.object({
+  code: Code,
+  process: text(200),
+  description: text(2000),
+  probability: RiskScaleSchema,
+  consequence: RiskScaleSchema,
+  decision: RiskDecisionSchema,
+  /** The åtgärd: required when the decision is `act`. */
+  action: text(2000).nullable().optional(),
+  controls: z.array(PlanControlInputSchema).default([]),
+});
+
+/** One organisation's risk analysis and control plan for the document's year. */
+export const PlanInternalControlInputSchema = z.object({
+  organisation: OrganisationCodeSchema,
+  risks: z.array(PlanRiskInputSchema).max(500),
+});
+
+export type PlanControlInput = z.infer<typeof PlanControlInputSchema>;
+export type PlanRiskInput = z.infer<typeof PlanRiskInputSchema>;
+export type PlanInternalControlInput = z.infer<typeof PlanInternalControlInputSchema>;
+
+export const PlanControlSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  checked: z.string(),
+  method: z.string(),
+  frequency: z.string(),
+  responsible: z.string(),
+  reportingPeriods: z.array(ControlReportingPeriodSchema),
+});
+
+export const PlanRiskSchema = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  process: z.string(),
+  description: z.string(),
+  probability: z.number().int(),
+  consequence: z.number().int(),
+  riskValue: z.number().int().describe('probability × consequence, 1–16'),
+  riskLevel: z.enum(['low', 'medium', 'high', 'very_high']).describe('low 1–3, medium 4–6, high 8–9, very_high 12–16'),
+  decision: RiskDecisionSchema,
+  action: z.string().nullable(),
+  controls: z.array(PlanControlSchema),
+});
+
+/** An organisation's internal control of a year, as GET …/plan shows it. */
+export const PlanInternalControlSchema = z.object({
+  risks: z.array(PlanRiskSchema),
+  /** Risks per cell: `matrix[probability - 1][consequence - 1]`. */
+  matrix: z.array(z.array(z.number().int()).length(4)).length(4),
+});
+
+export type PlanControl = z.infer<typeof PlanControlSchema>;
+export type PlanRisk = z.infer<typeof PlanRiskSchema>;
+export type PlanInternalControl = z.infer<typeof PlanInternalControlSchema>;

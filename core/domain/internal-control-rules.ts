@@ -1,0 +1,88 @@
+import type { PlanInternalControlInput, PlanRiskInput } from '../contract/internal-control';
+
+/**
+ * The rules of intern kontroll's plan (DOMAIN.md, "Internal control"), pure:
+ * - a risk's value is probability × consequence (1–16), its cell in the 4 × 4 matrix is
+ *   (probability, consequence), and its level is low 1–3, medium 4–6, high 8–9, very high 12–16;
+ * - a risk decided `act` names its åtgärd; one decided `control` has at least one control; one
+ *   accepted has none;
+ * - risk codes are unique within an organisation's analysis, control codes within its plan, and
+ *   an organisation's analysis is stated once per document.
+ */
+
+export type RiskLevel = 'low' | 'medium' | 'high' | 'very_high';
+export const RISK_LEVEL_LABELS: Readonly<Record<RiskLevel, string>> = { low: 'låg', medium: 'medel', high: 'hög', very_high: 'mycket hög' };
+
+const inScale = (n: number) => Number.isInteger(n) && n >= 1 && n <= 4;
+
+/** Riskvärde: probability × consequence. Throws outside 1–4 (the contract refuses those first). */
+export function riskValue(probability: number, consequence: number): number {
+  if (!inScale(probability) || !inScale(consequence)) throw new RangeError(`probability and consequence are 1–4 (got ${probability}, ${consequence})`);
+  return probability * consequence;
+}
+
+export function riskLevel(value: number): RiskLevel {
+  if (value <= 3) return 'low';
+  if (value <= 6) return 'medium';
+  if (value <= 9) return 'high';
+  return 'very_high';
+}
+
+/** The risk's cell in the matrix: row by probability, column by consequence (0-based). */
+export function matrixCell(probability: number, consequence: number): { row: number; column: number; value: number; level: RiskLevel } {
+  const value = riskValue(probability, consequence);
+  return { row: probability - 1, column: consequence - 1, value, level: riskLevel(value) };
+}
+
+/** Risks counted per cell: `matrix[probability - 1][consequence - 1]`. */
+export function riskMatrix(risks: readonly { probability: number; consequence: number }[]): number[][] {
+  const matrix = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+  for (const r of risks) {
+    const { row, column } = matrixCell(r.probability, r.consequence);
+    matrix[row]![column]!++;
+  }
+  return matrix;
+}
+
+export interface RuleIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** What is wrong with one risk as stated (path relative to the risk). */
+export function riskIssues(risk: Pick<PlanRiskInput, 'decision' | 'action' | 'controls'>): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (risk.decision === 'act' && !risk.action) issues.push({ path: ['action'], message: 'a risk decided act (åtgärda) needs its action' });
+  if (risk.decision === 'control' && risk.controls.length === 0) issues.push({ path: ['controls'], message: 'a risk decided control (kontrollera) needs at least one control' });
+  if (risk.decision === 'accept' && risk.controls.length > 0) issues.push({ path: ['controls'], message: 'a risk accepted (acceptera) has no controls; decide control instead' });
+  return issues;
+}
+
+/** What is wrong with a document's internal control (paths from the document's root). */
+export function internalControlIssues(plans: readonly PlanInternalControlInput[]): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const organisations = new Map<string, number>();
+  plans.forEach((plan, p) => {
+    const first = organisations.get(plan.organisation);
+    if (first !== undefined) {
+      issues.push({ path: ['internalControl', p, 'organisation'], message: `${plan.organisation}'s internal control appears twice (also at internalControl[${first}])` });
+    } else organisations.set(plan.organisation, p);
+    const risks = new Map<string, number>();
+    const controls = new Map<string, string>();
+    plan.risks.forEach((risk, r) => {
+      const at = ['internalControl', p, 'risks', r];
+      const firstRisk = risks.get(risk.code);
+      if (firstRisk !== undefined) issues.push({ path: [...at, 'code'], message: `risk code ${risk.code} appears twice (also at risks[${firstRisk}])` });
+      else risks.set(risk.code, r);
+      for (const issue of riskIssues(risk)) issues.push({ path: [...at, ...issue.path], message: issue.message });
+      risk.controls.forEach((control, c) => {
+        const firstControl = controls.get(control.code);
+        if (firstControl !== undefined) issues.push({ path: [...at, 'controls', c, 'code'], message: `control code ${control.code} appears twice (also at ${firstControl})` });
+        else controls.set(control.code, `risks[${r}].controls[${c}]`);
+        const periods = control.reportingPeriods;
+        if (new Set(periods).size !== periods.length) issues.push({ path: [...at, 'controls', c, 'reportingPeriods'], message: 'a reporting period appears twice' });
+      });
+    });
+  });
+  return issues;
+}
