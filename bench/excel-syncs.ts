@@ -49,6 +49,8 @@ export async function benchExcelSyncs() {
         goals: [],
         activities: [],
         commissions: [],
+        controls: [],
+        internalControl: [],
       };
     },
   } as unknown as ApiClient;

@@ -63,13 +63,14 @@ export async function loadHistory(db: Db, reportId: number) {
     .leftJoin('org_goal as og', (j) => j.onRef('og.id', '=', 'h.entity_id').on('h.entity', '=', 'goal'))
     .leftJoin('activity as a', (j) => j.onRef('a.id', '=', 'h.entity_id').on('h.entity', '=', 'activity'))
     .leftJoin('commission as c', (j) => j.onRef('c.id', '=', 'h.entity_id').on('h.entity', '=', 'commission'))
+    .leftJoin('ic_control as k', (j) => j.onRef('k.id', '=', 'h.entity_id').on('h.entity', '=', 'control'))
     .select([
       'h.changed_at',
       'h.changed_by',
       'h.changed_by_name',
       'h.entity',
       'h.entity_id',
-      sql<string | null>`coalesce(i.code, og.code, a.code, c.code)`.as('entity_code'),
+      sql<string | null>`coalesce(i.code, og.code, a.code, c.code, k.code)`.as('entity_code'),
       'h.changes',
       'h.request_id',
     ])

@@ -5,10 +5,14 @@
  * on the rows); a control listed under another risk moves there.
  */
 import { sql, type Kysely } from 'kysely';
-import type { PlanInternalControl, PlanInternalControlInput } from '../../core/contract/internal-control';
+import type { PlanInternalControl, PlanInternalControlInput, ReportControl, ReportInternalControl } from '../../core/contract/internal-control';
 import { compareCodes } from '../../core/domain/codes';
 import { riskLevel, riskMatrix, riskValue } from '../../core/domain/internal-control-rules';
+import type { RowValues } from '../../core/rows/row-kind';
+import { CONTROL_FOLLOWUPS, INTERNAL_CONTROL_ASSESSMENTS } from '../../core/rows/report-rows';
 import type { Database } from './schema';
+import { iso } from './values';
+import { fieldsFromDb, selectFields } from './versioned-rows';
 
 type Db = Kysely<Database>;
 
@@ -105,4 +109,108 @@ function parseTextArray(value: unknown): string[] {
   if (Array.isArray(value)) return value as string[];
   const text = String(value);
   return text === '{}' ? [] : text.replace(/^\{|\}$/g, '').split(',');
+}
+
+// --- in reports: the controls' follow-up (T2, VB) and the VB assessment ----------------------------
+
+export interface ReportPlace {
+  organisation: string;
+  year: number;
+  period: 'T1' | 'T2' | 'VB';
+}
+
+/** Creates the report's missing rows (version 0): a follow-up row per control reported in its period, and at VB the assessment. */
+export async function ensureInternalControlRows(db: Db, reportId: number, place: ReportPlace): Promise<void> {
+  if (place.period === 'T1') return;
+  await db
+    .insertInto('control_followup')
+    .columns(['report_id', 'control_id'])
+    .expression(
+      db
+        .selectFrom('ic_control as c')
+        .select([sql.lit(reportId).as('report_id'), 'c.id'])
+        .where('c.organisation_code', '=', place.organisation)
+        .where('c.year', '=', place.year)
+        .where(sql<boolean>`${place.period} = any(c.reporting_periods)`),
+    )
+    .onConflict((oc) => oc.columns(['report_id', 'control_id']).doNothing())
+    .execute();
+  if (place.period === 'VB') {
+    await db
+      .insertInto('ic_assessment')
+      .values({ report_id: reportId })
+      .onConflict((oc) => oc.column('report_id').doNothing())
+      .execute();
+  }
+}
+
+export async function loadControlFollowups(db: Db, reportId: number): Promise<ReportControl[]> {
+  const rows = await db
+    .selectFrom('control_followup as f')
+    .innerJoin('ic_control as c', 'c.id', 'f.control_id')
+    .innerJoin('ic_risk as r', 'r.id', 'c.risk_id')
+    .select([
+      'c.id as controlId',
+      'c.code',
+      'c.checked',
+      'c.method',
+      'c.frequency',
+      'c.responsible',
+      'c.reporting_periods',
+      'r.code as riskCode',
+      'r.process as riskProcess',
+      'r.description as riskDescription',
+      'r.probability',
+      'r.consequence',
+      ...selectFields(CONTROL_FOLLOWUPS, 'f'),
+      'f.version',
+      sql<string | null>`coalesce(f.changed_by_name, f.changed_by)`.as('changedBy'),
+      'f.changed_at',
+    ])
+    .where('f.report_id', '=', reportId)
+    .execute();
+  return rows
+    .map((r): ReportControl => ({
+      controlId: r.controlId,
+      code: r.code,
+      checked: r.checked,
+      method: r.method,
+      frequency: r.frequency,
+      responsible: r.responsible,
+      reportingPeriods: parseTextArray(r.reporting_periods) as ('T2' | 'VB')[],
+      riskCode: r.riskCode,
+      riskProcess: r.riskProcess,
+      riskDescription: r.riskDescription,
+      riskValue: riskValue(r.probability, r.consequence),
+      ...(fieldsFromDb(CONTROL_FOLLOWUPS, r) as RowValues<typeof CONTROL_FOLLOWUPS>),
+      version: r.version,
+      changedBy: r.changedBy,
+      changedAt: iso(r.changed_at),
+    }))
+    .sort((a, b) => compareCodes(a.riskCode, b.riskCode) || compareCodes(a.code, b.code));
+}
+
+/** The VB's assessment row (none at T1 and T2), with the counts of the VB's control follow-up beside it. */
+export async function loadInternalControlAssessment(db: Db, reportId: number, controls: readonly ReportControl[]): Promise<ReportInternalControl[]> {
+  const rows = await db
+    .selectFrom('ic_assessment as f')
+    .select([
+      'f.report_id as reportId',
+      ...selectFields(INTERNAL_CONTROL_ASSESSMENTS, 'f'),
+      'f.version',
+      sql<string | null>`coalesce(f.changed_by_name, f.changed_by)`.as('changedBy'),
+      'f.changed_at',
+    ])
+    .where('f.report_id', '=', reportId)
+    .execute();
+  return rows.map((r) => ({
+    reportId: r.reportId,
+    ...(fieldsFromDb(INTERNAL_CONTROL_ASSESSMENTS, r) as RowValues<typeof INTERNAL_CONTROL_ASSESSMENTS>),
+    controls: controls.length,
+    notPerformed: controls.filter((c) => c.performed === 'no').length,
+    deviations: controls.filter((c) => c.result === 'deviation').length,
+    version: r.version,
+    changedBy: r.changedBy,
+    changedAt: iso(r.changed_at),
+  }));
 }

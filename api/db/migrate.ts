@@ -5,6 +5,7 @@ import * as m0003 from '../../migrations/0003_activities_and_commissions';
 import * as m0004 from '../../migrations/0004_history_one_row_per_change';
 import * as m0005 from '../../migrations/0005_plan_states_and_ambition_requests';
 import * as m0006 from '../../migrations/0006_internal_control';
+import * as m0007 from '../../migrations/0007_internal_control_followup';
 
 /** Every migration, registered here in order; files in migrations/ are never edited once landed. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004_history_one_row_per_change': m0004,
   '0005_plan_states_and_ambition_requests': m0005,
   '0006_internal_control': m0006,
+  '0007_internal_control_followup': m0007,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

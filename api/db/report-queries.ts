@@ -6,6 +6,7 @@ import { targetsInForce, type Assessment } from '../../core/domain/rules';
 import type { RowValues } from '../../core/rows/row-kind';
 import { GOAL_ASSESSMENTS, INDICATOR_RESULTS } from '../../core/rows/report-rows';
 import { ensureFollowupRows } from './followup-queries';
+import { ensureInternalControlRows } from './internal-control-queries';
 import type { Actor } from './history-queries';
 import type { Database } from './schema';
 import { refreshAfterRowsCreated } from './statistics';
@@ -71,6 +72,7 @@ export async function ensureReport(db: Db, scope: ReportScope): Promise<number> 
     .onConflict((oc) => oc.columns(['report_id', 'org_goal_id']).doNothing())
     .executeTakeFirst();
   await ensureFollowupRows(db, id, { organisation: org, year });
+  await ensureInternalControlRows(db, id, { organisation: org, year, period });
   // A big report's first read: the planner must know these rows before the first write of them.
   await refreshAfterRowsCreated(db, Number(indicatorRows.numInsertedOrUpdatedRows ?? 0) + Number(goalRows.numInsertedOrUpdatedRows ?? 0));
   return id;

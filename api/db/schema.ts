@@ -157,6 +157,32 @@ export interface CommissionFollowupTable {
   changed_at: Timestamp | null;
 }
 
+/** A control's follow-up in a report (migration 0007). */
+export interface ControlFollowupTable {
+  report_id: number;
+  control_id: number;
+  performed: 'yes' | 'no' | null;
+  result: 'no_deviation' | 'deviation' | null;
+  findings: string | null;
+  action_taken: string | null;
+  reason: string | null;
+  version: Generated<number>;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp | null;
+}
+
+/** The VB's assessment of the internal control, one per report (migration 0007). */
+export interface IcAssessmentTable {
+  report_id: number;
+  judgement: 'sufficient' | 'partly' | 'insufficient' | null;
+  motivation: string | null;
+  version: Generated<number>;
+  changed_by: string | null;
+  changed_by_name: string | null;
+  changed_at: Timestamp | null;
+}
+
 export interface OrgIndicatorTable {
   organisation_code: string;
   indicator_id: number;
@@ -219,7 +245,7 @@ export interface GoalAssessmentTable {
 export interface ChangeHistoryTable {
   id: Generated<string>;
   report_id: number;
-  entity: 'indicator' | 'goal' | 'activity' | 'commission' | 'report';
+  entity: 'indicator' | 'goal' | 'activity' | 'commission' | 'control' | 'internal_control' | 'report';
   entity_id: number | null;
   /** `{"field": [old, new], …}`: the row's changed fields, values as text (migration 0004). */
   changes: ColumnType<HistoryChanges, string, never>;
@@ -329,4 +355,6 @@ export interface Database {
   idempotency_key: IdempotencyKeyTable;
   ic_risk: IcRiskTable;
   ic_control: IcControlTable;
+  control_followup: ControlFollowupTable;
+  ic_assessment: IcAssessmentTable;
 }

@@ -70,7 +70,7 @@ export async function seedDemoResults(db: Kysely<Database>): Promise<void> {
         const forecast = round(target + sign * (unit(`${code}:${i.code}`) - 0.35) * spread, i.unit === 'antal' ? 0 : 1);
         return { indicatorId: i.indicatorId, baseVersion: i.version, forecast, comment: null };
       });
-    const afterValues = await writeReport(db, address, { indicators, goals: [], activities: [], commissions: [] }, actor);
+    const afterValues = await writeReport(db, address, { indicators, goals: [], activities: [], commissions: [], controls: [], internalControl: [] }, actor);
     const goals = afterValues.report.goals.map((g, k) => {
       const deviate = n % 5 === 0 && k === 0 && g.suggestedAssessment !== null && g.suggestedAssessment !== 'helt';
       const nothingMeasured = g.suggestedAssessment === null;
@@ -87,7 +87,7 @@ export async function seedDemoResults(db: Kysely<Database>): Promise<void> {
       };
     });
     const followups = { activities: activityFollowups(code, afterValues.report), commissions: commissionFollowups(afterValues.report) };
-    await writeReport(db, address, { indicators: [], goals, ...followups }, actor);
+    await writeReport(db, address, { indicators: [], goals, ...followups, controls: [], internalControl: [] }, actor);
     if (n % 2 === 0) {
       try {
         await submitReport(db, address, actor);

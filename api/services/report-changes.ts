@@ -12,11 +12,11 @@ import type { WrittenRow } from '../db/versioned-rows';
 export function changesAnswer(
   scope: ReportScope,
   head: ReportHead,
-  written: { indicators: WrittenRow[]; goals: WrittenRow[]; activities: WrittenRow[]; commissions: WrittenRow[] },
+  written: { indicators: WrittenRow[]; goals: WrittenRow[]; activities: WrittenRow[]; commissions: WrittenRow[]; controls: WrittenRow[]; internalControl: WrittenRow[] },
   goals: ReadonlyArray<{ goalId: number; suggestedAssessment: Assessment | null; version: number }>,
   suggestionChanged: ReadonlySet<number>,
 ): ReportChanges {
-  const any = [...written.indicators, ...written.goals, ...written.activities, ...written.commissions][0];
+  const any = [...written.indicators, ...written.goals, ...written.activities, ...written.commissions, ...written.controls, ...written.internalControl][0];
   const goalsNow = new Map(goals.map((g) => [g.goalId, g]));
   const writtenGoals = new Map(written.goals.map((g) => [g.id, g.version]));
   return {
@@ -35,5 +35,7 @@ export function changesAnswer(
     })),
     activities: written.activities.map((r) => ({ activityId: r.id, version: r.version })),
     commissions: written.commissions.map((r) => ({ commissionId: r.id, version: r.version })),
+    controls: written.controls.map((r) => ({ controlId: r.id, version: r.version })),
+    internalControl: written.internalControl.map((r) => ({ reportId: r.id, version: r.version })),
   };
 }

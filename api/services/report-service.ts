@@ -9,7 +9,18 @@ import { goalEvidence, missingComment } from '../../core/domain/followup-rules';
 import { statusOf, suggestionFor } from '../../core/domain/report-status';
 import { planRowWrites, type KeyedWrite, type StoredRow, type WritePlan } from '../../core/domain/row-writes';
 import { fieldNames, idOf, sentValues, type FieldValue, type RowKindSpec, type RowValues, type RowWrite } from '../../core/rows/row-kind';
-import { ACTIVITY_FOLLOWUPS, COMMISSION_FOLLOWUPS, GOAL_ASSESSMENTS, INDICATOR_RESULTS, type ReportWrite } from '../../core/rows/report-rows';
+import {
+  ACTIVITY_FOLLOWUPS,
+  COMMISSION_FOLLOWUPS,
+  CONTROL_FOLLOWUPS,
+  GOAL_ASSESSMENTS,
+  INDICATOR_RESULTS,
+  INTERNAL_CONTROL_ASSESSMENTS,
+  type ReportWrite,
+} from '../../core/rows/report-rows';
+import type { ReportControl, ReportInternalControl } from '../../core/contract/internal-control';
+import { controlSubmitProblems, controlWriteProblems, judgementSubmitProblems, judgementWriteProblems } from '../../core/domain/internal-control-rules';
+import { loadControlFollowups, loadInternalControlAssessment } from '../db/internal-control-queries';
 import { loadActivityFollowups, loadCommissionFollowups, type ActivityFollowupRow, type CommissionFollowupRow } from '../db/followup-queries';
 import { appendHistory, loadHistory, type Actor } from '../db/history-queries';
 import { findIdempotentResponse, saveIdempotentResponse } from '../db/idempotency-queries';
@@ -51,6 +62,8 @@ interface ReportRows {
   goals: GoalAssessmentRow[];
   activities: ActivityFollowupRow[];
   commissions: CommissionFollowupRow[];
+  controls: ReportControl[];
+  internalControl: ReportInternalControl[];
 }
 
 function toReport(scope: ReportScope, head: ReportHead, rows: ReportRows): Report {
@@ -66,28 +79,44 @@ function toReport(scope: ReportScope, head: ReportHead, rows: ReportRows): Repor
     goals: rows.goals.map(({ kfGoalId, ...g }) => ({ ...g, evidence: goalEvidence(scope.period, { goalId: g.goalId, kfGoalId }, rows.indicators, rows.activities) })),
     activities: rows.activities.map(({ kfGoalId: _k, ...a }) => a),
     commissions: rows.commissions,
+    controls: rows.controls,
+    // The counts beside the assessment follow the controls as they now stand.
+    internalControl: rows.internalControl.map((a) => ({
+      ...a,
+      controls: rows.controls.length,
+      notPerformed: rows.controls.filter((c) => c.performed === 'no').length,
+      deviations: rows.controls.filter((c) => c.result === 'deviation').length,
+    })),
   };
 }
 
+/** The report's internal control rows: the controls' follow-up and the VB assessment. */
+const loadInternalControlRows = async (db: Db, reportId: number) => {
+  const controls = await loadControlFollowups(db, reportId);
+  return { controls, internalControl: await loadInternalControlAssessment(db, reportId, controls) };
+};
+
 const loadRows = async (db: Db, reportId: number): Promise<ReportRows> => {
-  const [indicators, goals, activities, commissions] = await Promise.all([
+  const [indicators, goals, activities, commissions, internal] = await Promise.all([
     loadIndicatorResults(db, reportId),
     loadGoalAssessments(db, reportId),
     loadActivityFollowups(db, reportId),
     loadCommissionFollowups(db, reportId),
+    loadInternalControlRows(db, reportId),
   ]);
-  return { indicators, goals, activities, commissions };
+  return { indicators, goals, activities, commissions, ...internal };
 };
 
 /** The rows a write answered with its changes plans against: indicators and goals without what only the report shows. */
 const loadWriteRows = async (db: Db, reportId: number) => {
-  const [indicators, goals, activities, commissions] = await Promise.all([
+  const [indicators, goals, activities, commissions, internal] = await Promise.all([
     loadIndicatorWriteRows(db, reportId),
     loadGoalWriteRows(db, reportId),
     loadActivityFollowups(db, reportId),
     loadCommissionFollowups(db, reportId),
+    loadInternalControlRows(db, reportId),
   ]);
-  return { indicators, goals, activities, commissions };
+  return { indicators, goals, activities, commissions, ...internal };
 };
 
 async function readReport(db: Db, scope: ReportScope, reportId: number): Promise<Report> {
@@ -259,7 +288,9 @@ export async function writeReport(
     const goals = planKind(GOAL_ASSESSMENTS, body.goals, stored.goals);
     const activities = planKind(ACTIVITY_FOLLOWUPS, body.activities, stored.activities);
     const commissions = planKind(COMMISSION_FOLLOWUPS, body.commissions, stored.commissions);
-    const kinds = [indicators, goals, activities, commissions] as unknown as KindPlan[];
+    const controls = planKind(CONTROL_FOLLOWUPS, body.controls, stored.controls);
+    const internalControl = planKind(INTERNAL_CONTROL_ASSESSMENTS, body.internalControl, stored.internalControl);
+    const kinds = [indicators, goals, activities, commissions, controls, internalControl] as unknown as KindPlan[];
 
     const unknown = kinds.flatMap(unknownDetails);
     if (unknown.length > 0) throw validationFailed(unknown);
@@ -295,7 +326,12 @@ export async function writeReport(
       const message = missingComment(scope.period, c.next);
       return message ? [{ ...rowPlace(ACTIVITY_FOLLOWUPS, c.index, c.id), field: 'comment', code: 'COMMENT_REQUIRED', message }] : [];
     });
-    if (missingMotivation.length + missingComments.length > 0) throw validationFailed([...missingMotivation, ...missingComments]);
+    const controlProblems = controls.plan.changes.flatMap((c) => controlWriteProblems(c.next).map((p) => ({ ...rowPlace(CONTROL_FOLLOWUPS, c.index, c.id), ...p })));
+    const judgementProblems = internalControl.plan.changes.flatMap((c) =>
+      judgementWriteProblems(c.next).map((p) => ({ ...rowPlace(INTERNAL_CONTROL_ASSESSMENTS, c.index, c.id), ...p })),
+    );
+    const ruleProblems = [...missingMotivation, ...missingComments, ...controlProblems, ...judgementProblems];
+    if (ruleProblems.length > 0) throw validationFailed(ruleProblems);
 
     const writtenGoals = await updateVersionedRows(
       trx,
@@ -322,8 +358,32 @@ export async function writeReport(
     if (writtenActivities.length !== activities.plan.changes.length || writtenCommissions.length !== commissions.plan.changes.length) {
       throw new Error('activity or uppdrag rows changed under the report lock');
     }
+    const writtenControls = await updateVersionedRows(
+      trx,
+      CONTROL_FOLLOWUPS,
+      reportId,
+      controls.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
+      actor,
+    );
+    const writtenInternalControl = await updateVersionedRows(
+      trx,
+      INTERNAL_CONTROL_ASSESSMENTS,
+      reportId,
+      internalControl.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
+      actor,
+    );
+    if (writtenControls.length !== controls.plan.changes.length || writtenInternalControl.length !== internalControl.plan.changes.length) {
+      throw new Error('internal control rows changed under the report lock');
+    }
 
-    const written = { indicators: writtenIndicators, goals: writtenGoals, activities: writtenActivities, commissions: writtenCommissions };
+    const written = {
+      indicators: writtenIndicators,
+      goals: writtenGoals,
+      activities: writtenActivities,
+      commissions: writtenCommissions,
+      controls: writtenControls,
+      internalControl: writtenInternalControl,
+    };
     const suggestionChanged = () => new Set(recomputed.goals.filter((g, n) => g.suggestedAssessment !== stored.goals[n]!.suggestedAssessment).map((g) => g.goalId));
     const report =
       answer === 'changes'
@@ -333,6 +393,8 @@ export async function writeReport(
             goals: withWritten(GOAL_ASSESSMENTS, recomputed.goals, writtenGoals),
             activities: withWritten(ACTIVITY_FOLLOWUPS, stored.activities, writtenActivities),
             commissions: withWritten(COMMISSION_FOLLOWUPS, stored.commissions, writtenCommissions),
+            controls: withWritten(CONTROL_FOLLOWUPS, stored.controls, writtenControls),
+            internalControl: withWritten(INTERNAL_CONTROL_ASSESSMENTS, stored.internalControl, writtenInternalControl),
           });
     // Another write (to another report) with the same key may have committed meanwhile: it was first.
     if (options.idempotencyKey && !(await saveIdempotentResponse(trx, actor.sub, options.idempotencyKey, requestHash, 200, report))) {
@@ -382,6 +444,13 @@ export function missingForSubmit(period: PeriodCode, rows: ReportRows): ErrorDet
     if (c.state === null) {
       details.push({ ...rowPlace(COMMISSION_FOLLOWUPS, undefined, c.commissionId), field: 'state', code: 'MISSING_STATE', message: `${c.code} ${c.title}: status saknas.` });
     }
+  }
+  for (const c of rows.controls) {
+    for (const p of controlSubmitProblems(c))
+      details.push({ ...rowPlace(CONTROL_FOLLOWUPS, undefined, c.controlId), ...p, message: `Kontroll ${c.code} (${c.checked}): ${p.message}` });
+  }
+  for (const a of rows.internalControl) {
+    for (const p of judgementSubmitProblems(a)) details.push({ ...rowPlace(INTERNAL_CONTROL_ASSESSMENTS, undefined, a.reportId), ...p, message: `Intern kontroll: ${p.message}` });
   }
   return details;
 }

@@ -21,9 +21,9 @@ import { ApiError } from '../errors';
  * its spec), one empty column between blocks.
  */
 export const IDENTITY_SHEET = 'Tertial';
-const FORMAT = 'tertial-report-workbook/4';
-/** Workbooks made before one sheet per row kind (/1, /2), or before activities and uppdrag (/3): refused with a word on what to do. */
-const OLDER_FORMATS = ['tertial-report-workbook/1', 'tertial-report-workbook/2', 'tertial-report-workbook/3'];
+const FORMAT = 'tertial-report-workbook/5';
+/** Workbooks made before one sheet per row kind (/1, /2), before activities and uppdrag (/3), or before intern kontroll (/4): refused with a word on what to do. */
+const OLDER_FORMATS = ['tertial-report-workbook/1', 'tertial-report-workbook/2', 'tertial-report-workbook/3', 'tertial-report-workbook/4'];
 const FIRST_BLOCK_COLUMN = 4;
 
 const headerRowField = (kind: RowKind) => `${REPORT_ROW_KINDS[kind].historyEntity}HeaderRow`;

@@ -95,3 +95,60 @@ export const PlanInternalControlSchema = z.object({
 export type PlanControl = z.infer<typeof PlanControlSchema>;
 export type PlanRisk = z.infer<typeof PlanRiskSchema>;
 export type PlanInternalControl = z.infer<typeof PlanInternalControlSchema>;
+
+// --- follow-up in reports (T2, VB) and the VB assessment ------------------------------------
+
+export const ControlPerformedSchema = z.enum(['yes', 'no']);
+export const ControlResultSchema = z.enum(['no_deviation', 'deviation']);
+/** The nämnd's assessment of its internal control at VB. */
+export const InternalControlJudgementSchema = z.enum(['sufficient', 'partly', 'insufficient']);
+export type ControlPerformed = z.infer<typeof ControlPerformedSchema>;
+export type ControlResult = z.infer<typeof ControlResultSchema>;
+export type InternalControlJudgement = z.infer<typeof InternalControlJudgementSchema>;
+
+export const CONTROL_PERFORMED_LABELS = { yes: 'ja', no: 'nej' } as const satisfies Record<ControlPerformed, string>;
+export const CONTROL_RESULT_LABELS = { no_deviation: 'utan avvikelse', deviation: 'avvikelse' } as const satisfies Record<ControlResult, string>;
+export const JUDGEMENT_LABELS = {
+  sufficient: 'tillräcklig',
+  partly: 'delvis tillräcklig',
+  insufficient: 'inte tillräcklig',
+} as const satisfies Record<InternalControlJudgement, string>;
+
+/** A control's follow-up row in a report (T2 or VB, the periods the control is reported in). */
+export const ReportControlSchema = z.object({
+  controlId: z.number().int(),
+  code: z.string(),
+  checked: z.string().describe('Kontrollmoment: what is checked.'),
+  method: z.string(),
+  frequency: z.string(),
+  responsible: z.string(),
+  reportingPeriods: z.array(ControlReportingPeriodSchema),
+  riskCode: z.string(),
+  riskProcess: z.string(),
+  riskDescription: z.string(),
+  riskValue: z.number().int(),
+  performed: ControlPerformedSchema.nullable(),
+  result: ControlResultSchema.nullable(),
+  findings: z.string().nullable(),
+  actionTaken: z.string().nullable(),
+  reason: z.string().nullable().describe('Why the control was not performed; required when performed is no.'),
+  version: z.number().int(),
+  changedBy: z.string().nullable(),
+  changedAt: z.string().nullable(),
+});
+
+/** The VB's assessment of the internal control: one row, keyed by the report (`reportId`). */
+export const ReportInternalControlSchema = z.object({
+  reportId: z.number().int(),
+  judgement: InternalControlJudgementSchema.nullable(),
+  motivation: z.string().nullable().describe('Required unless the judgement is sufficient.'),
+  controls: z.number().int().describe("The controls of the organisation's plan reported at VB."),
+  notPerformed: z.number().int(),
+  deviations: z.number().int(),
+  version: z.number().int(),
+  changedBy: z.string().nullable(),
+  changedAt: z.string().nullable(),
+});
+
+export type ReportControl = z.infer<typeof ReportControlSchema>;
+export type ReportInternalControl = z.infer<typeof ReportInternalControlSchema>;

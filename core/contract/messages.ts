@@ -24,6 +24,10 @@ export type RowProblemCode =
   | 'UNKNOWN_ACTIVITY'
   | 'UNKNOWN_COMMISSION'
   | 'COMMENT_REQUIRED'
+  | 'UNKNOWN_CONTROL'
+  | 'UNKNOWN_INTERNAL_CONTROL'
+  | 'REASON_REQUIRED'
+  | 'FINDINGS_REQUIRED'
   | 'KEY_TAMPERED'
   | 'INVALID_CHARACTER'
   | 'FORMULA_NOT_ALLOWED';
@@ -67,6 +71,14 @@ export function problemMessage(code: RowProblemCode | string, field?: string, ex
       return 'Uppdraget finns inte i den här rapporten.';
     case 'COMMENT_REQUIRED':
       return 'Kommentar: krävs när aktiviteten är avbruten, och i verksamhetsberättelsen när den inte är genomförd.';
+    case 'UNKNOWN_CONTROL':
+      return 'Kontrollen finns inte i den här rapporten (den rapporteras inte i den här perioden).';
+    case 'UNKNOWN_INTERNAL_CONTROL':
+      return 'Bedömningen av den interna kontrollen hör till verksamhetsberättelsen för den här rapporten.';
+    case 'REASON_REQUIRED':
+      return 'Skäl: krävs när kontrollen inte är genomförd. Skriv varför.';
+    case 'FINDINGS_REQUIRED':
+      return 'Iakttagelser: krävs när kontrollen visar en avvikelse. Skriv vad som hittades.';
     case 'KEY_TAMPERED':
       return 'Raden har en ändrad eller okänd nyckel och kan inte kopplas till rapporten.';
     case 'INVALID_CHARACTER':

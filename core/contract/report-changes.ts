@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OrganisationSchema, PeriodCodeSchema } from './common';
 import { ReportActivitySchema, ReportCommissionSchema } from './followup';
+import { ReportControlSchema, ReportInternalControlSchema } from './internal-control';
 import { ReportGoalSchema, ReportIndicatorSchema, ReportStateSchema } from './report';
 
 /**
@@ -16,6 +17,8 @@ export const ChangedIndicatorSchema = ReportIndicatorSchema.pick({ indicatorId: 
 export const ChangedGoalSchema = ReportGoalSchema.pick({ goalId: true, version: true, suggestedAssessment: true });
 export const ChangedActivitySchema = ReportActivitySchema.pick({ activityId: true, version: true });
 export const ChangedCommissionSchema = ReportCommissionSchema.pick({ commissionId: true, version: true });
+export const ChangedControlSchema = ReportControlSchema.pick({ controlId: true, version: true });
+export const ChangedInternalControlSchema = ReportInternalControlSchema.pick({ reportId: true, version: true });
 
 /**
  * The rows' values are not repeated: a row is stored exactly as sent (a number sent as Swedish
@@ -34,6 +37,8 @@ export const ReportChangesSchema = z.object({
   goals: z.array(ChangedGoalSchema).describe('The goal rows this write changed (new version), and every goal whose suggested assessment the write moved (version as stored).'),
   activities: z.array(ChangedActivitySchema).describe('The activity rows this write changed: new version.'),
   commissions: z.array(ChangedCommissionSchema).describe('The uppdrag rows this write changed: new version.'),
+  controls: z.array(ChangedControlSchema).describe('The control follow-up rows this write changed: new version.'),
+  internalControl: z.array(ChangedInternalControlSchema).describe('The internal control assessment this write changed: new version.'),
 });
 
 export type ChangedIndicator = z.infer<typeof ChangedIndicatorSchema>;

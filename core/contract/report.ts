@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { documentedWriteSchema, writeSchema } from '../rows/row-kind';
-import { ACTIVITY_FOLLOWUPS, COMMISSION_FOLLOWUPS, GOAL_ASSESSMENTS, INDICATOR_RESULTS, ROW_KINDS, type RowKind } from '../rows/report-rows';
+import {
+  ACTIVITY_FOLLOWUPS,
+  COMMISSION_FOLLOWUPS,
+  CONTROL_FOLLOWUPS,
+  GOAL_ASSESSMENTS,
+  INDICATOR_RESULTS,
+  INTERNAL_CONTROL_ASSESSMENTS,
+  ROW_KINDS,
+  type RowKind,
+} from '../rows/report-rows';
+import { ReportControlSchema, ReportInternalControlSchema } from './internal-control';
 import { GoalEvidenceSchema, ReportActivitySchema, ReportCommissionSchema } from './followup';
 import { AssessmentSchema, DirectionSchema, FrequencySchema, OrganisationSchema, PeriodCodeSchema } from './common';
 
@@ -64,6 +74,8 @@ export const ReportSchema = z.object({
   goals: z.array(ReportGoalSchema),
   activities: z.array(ReportActivitySchema),
   commissions: z.array(ReportCommissionSchema),
+  controls: z.array(ReportControlSchema).describe('Intern kontroll: the follow-up of the controls reported in this period (T2, VB); none at T1.'),
+  internalControl: z.array(ReportInternalControlSchema).describe("Intern kontroll: the VB's assessment, one row keyed by the report; none at T1 and T2."),
 });
 
 /** The server's parser of one written row, per row kind. */
@@ -72,6 +84,8 @@ export const WRITE_SCHEMAS = {
   goals: writeSchema(GOAL_ASSESSMENTS),
   activities: writeSchema(ACTIVITY_FOLLOWUPS),
   commissions: writeSchema(COMMISSION_FOLLOWUPS),
+  controls: writeSchema(CONTROL_FOLLOWUPS),
+  internalControl: writeSchema(INTERNAL_CONTROL_ASSESSMENTS),
 } as const;
 
 /** The top level of a report write; rows are parsed one by one so that every problem is reported. */
@@ -86,6 +100,8 @@ export const ReportWriteRequestSchema = z
     goals: z.array(documentedWriteSchema(GOAL_ASSESSMENTS)).max(MAX_ROWS_PER_BATCH).optional(),
     activities: z.array(documentedWriteSchema(ACTIVITY_FOLLOWUPS)).max(MAX_ROWS_PER_BATCH).optional(),
     commissions: z.array(documentedWriteSchema(COMMISSION_FOLLOWUPS)).max(MAX_ROWS_PER_BATCH).optional(),
+    controls: z.array(documentedWriteSchema(CONTROL_FOLLOWUPS)).max(MAX_ROWS_PER_BATCH).optional(),
+    internalControl: z.array(documentedWriteSchema(INTERNAL_CONTROL_ASSESSMENTS)).max(1).optional(),
   })
   .strict();
 
@@ -93,7 +109,7 @@ export const ReportHistoryEntrySchema = z.object({
   at: z.string(),
   by: z.string(),
   byName: z.string().nullable(),
-  entity: z.enum(['indicator', 'goal', 'activity', 'commission', 'report']),
+  entity: z.enum(['indicator', 'goal', 'activity', 'commission', 'control', 'internal_control', 'report']),
   entityId: z.number().int().nullable(),
   entityCode: z.string().nullable(),
   field: z.string(),

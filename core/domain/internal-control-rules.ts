@@ -1,4 +1,12 @@
-import type { PlanInternalControlInput, PlanRiskInput } from '../contract/internal-control';
+import {
+  JUDGEMENT_LABELS,
+  type ControlPerformed,
+  type ControlReportingPeriod,
+  type ControlResult,
+  type InternalControlJudgement,
+  type PlanInternalControlInput,
+  type PlanRiskInput,
+} from '../contract/internal-control';
 
 /**
  * The rules of intern kontroll's plan (DOMAIN.md, "Internal control"), pure:
@@ -85,4 +93,59 @@ export function internalControlIssues(plans: readonly PlanInternalControlInput[]
     });
   });
   return issues;
+}
+
+// --- follow-up (T2, VB) and the VB assessment ----------------------------------------------------
+
+/** A control is followed up in the periods its plan names (T2, VB); never at T1. */
+export const reportedIn = (period: string, reportingPeriods: readonly ControlReportingPeriod[]): boolean => (reportingPeriods as readonly string[]).includes(period);
+
+export interface ControlFollowupValues {
+  performed: ControlPerformed | null;
+  result: ControlResult | null;
+  findings: string | null;
+  reason: string | null;
+}
+
+export interface FieldProblem {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * What a control's follow-up lacks as written (the rules that hold at every write): a control
+ * not performed needs a reason, a deviation needs its findings.
+ */
+export function controlWriteProblems(row: ControlFollowupValues): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (row.performed === 'no' && row.reason === null)
+    problems.push({ field: 'reason', code: 'REASON_REQUIRED', message: 'Skäl: krävs när kontrollen inte är genomförd. Skriv varför.' });
+  if (row.result === 'deviation' && row.findings === null) {
+    problems.push({ field: 'findings', code: 'FINDINGS_REQUIRED', message: 'Iakttagelser: krävs när kontrollen visar en avvikelse. Skriv vad som hittades.' });
+  }
+  return problems;
+}
+
+/** What submit needs of a control's follow-up: performed or not; if performed, its result; and the write rules. */
+export function controlSubmitProblems(row: ControlFollowupValues): FieldProblem[] {
+  if (row.performed === null) return [{ field: 'performed', code: 'MISSING_VALUE', message: 'Genomförd: ange ja eller nej.' }];
+  const problems: FieldProblem[] = [];
+  if (row.performed === 'yes' && row.result === null) problems.push({ field: 'result', code: 'MISSING_VALUE', message: 'Resultat: ange utan avvikelse eller avvikelse.' });
+  return [...problems, ...controlWriteProblems(row)];
+}
+
+/** The VB assessment's motivation is required unless the internal control is judged sufficient. */
+export function judgementWriteProblems(row: { judgement: InternalControlJudgement | null; motivation: string | null }): FieldProblem[] {
+  if (row.judgement !== null && row.judgement !== 'sufficient' && row.motivation === null) {
+    return [{ field: 'motivation', code: 'MOTIVATION_REQUIRED', message: `Motivering: krävs när den interna kontrollen bedöms ${JUDGEMENT_LABELS[row.judgement]}.` }];
+  }
+  return [];
+}
+
+/** What submit of a VB needs of the assessment: a judgement, and the motivation rule. */
+export function judgementSubmitProblems(row: { judgement: InternalControlJudgement | null; motivation: string | null }): FieldProblem[] {
+  if (row.judgement === null)
+    return [{ field: 'judgement', code: 'MISSING_ASSESSMENT', message: 'Bedömning av den interna kontrollen saknas (tillräcklig, delvis tillräcklig eller inte tillräcklig).' }];
+  return judgementWriteProblems(row);
 }

@@ -1,5 +1,13 @@
 import { AssessmentSchema, type PeriodCode } from '../contract/common';
 import { ACTIVITY_STATE_LABELS, ActivityStateSchema, COMMISSION_STATE_LABELS, CommissionStateSchema } from '../contract/followup';
+import {
+  CONTROL_PERFORMED_LABELS,
+  CONTROL_RESULT_LABELS,
+  ControlPerformedSchema,
+  ControlResultSchema,
+  InternalControlJudgementSchema,
+  JUDGEMENT_LABELS,
+} from '../contract/internal-control';
 import { z } from 'zod';
 import { storedSchema, type RowKindSpec, type RowWrite, type RowWriteInput, type StoredValues } from './row-kind';
 
@@ -97,12 +105,61 @@ export const COMMISSION_FOLLOWUPS = {
   derived: [],
 } as const satisfies RowKindSpec;
 
+/** The follow-up of a control of the internkontrollplan, at T2 and VB (the periods the control is reported in). */
+export const CONTROL_FOLLOWUPS = {
+  kind: 'controls',
+  idKey: 'controlId',
+  idLabel: 'Kontroll',
+  unknownCode: 'UNKNOWN_CONTROL',
+  historyEntity: 'control',
+  table: 'control_followup',
+  keyColumn: 'control_id',
+  fields: {
+    performed: {
+      type: 'choice',
+      label: 'Genomförd',
+      options: ControlPerformedSchema.options,
+      optionLabels: CONTROL_PERFORMED_LABELS,
+      sheet: { header: 'Genomförd', width: 11 },
+    },
+    result: { type: 'choice', label: 'Resultat', options: ControlResultSchema.options, optionLabels: CONTROL_RESULT_LABELS, sheet: { header: 'Resultat', width: 16 } },
+    findings: { type: 'text', label: 'Iakttagelser', maxLength: 4000, sheet: { header: 'Iakttagelser (krävs vid avvikelse)', width: 40, wrap: true } },
+    actionTaken: { type: 'text', label: 'Vidtagen åtgärd', maxLength: 4000, sheet: { header: 'Vidtagen åtgärd', width: 36, wrap: true } },
+    reason: { type: 'text', label: 'Skäl', maxLength: 2000, sheet: { header: 'Skäl (krävs om ej genomförd)', width: 32, wrap: true } },
+  },
+  derived: [],
+} as const satisfies RowKindSpec;
+
+/** The verksamhetsberättelse's assessment of the internal control: one row per report, keyed by the report. */
+export const INTERNAL_CONTROL_ASSESSMENTS = {
+  kind: 'internalControl',
+  idKey: 'reportId',
+  idLabel: 'Intern kontroll',
+  unknownCode: 'UNKNOWN_INTERNAL_CONTROL',
+  historyEntity: 'internal_control',
+  table: 'ic_assessment',
+  keyColumn: 'report_id',
+  fields: {
+    judgement: {
+      type: 'choice',
+      label: 'Bedömning av den interna kontrollen',
+      options: InternalControlJudgementSchema.options,
+      optionLabels: JUDGEMENT_LABELS,
+      sheet: { header: 'Bedömning', width: 20, wrap: true },
+    },
+    motivation: { type: 'text', label: 'Motivering', maxLength: 4000, sheet: { header: 'Motivering (krävs om inte tillräcklig)', width: 60, wrap: true } },
+  },
+  derived: [],
+} as const satisfies RowKindSpec;
+
 /** A report's row kinds, in the order they appear in the contract and the sheet. */
 export const REPORT_ROW_KINDS = {
   indicators: INDICATOR_RESULTS,
   goals: GOAL_ASSESSMENTS,
   activities: ACTIVITY_FOLLOWUPS,
   commissions: COMMISSION_FOLLOWUPS,
+  controls: CONTROL_FOLLOWUPS,
+  internalControl: INTERNAL_CONTROL_ASSESSMENTS,
 } as const;
 export type RowKind = keyof typeof REPORT_ROW_KINDS;
 export type ReportRowSpec = (typeof REPORT_ROW_KINDS)[RowKind];
@@ -112,6 +169,8 @@ export type IndicatorWrite = RowWrite<typeof INDICATOR_RESULTS>;
 export type GoalWrite = RowWrite<typeof GOAL_ASSESSMENTS>;
 export type ActivityWrite = RowWrite<typeof ACTIVITY_FOLLOWUPS>;
 export type CommissionWrite = RowWrite<typeof COMMISSION_FOLLOWUPS>;
+export type ControlWrite = RowWrite<typeof CONTROL_FOLLOWUPS>;
+export type InternalControlWrite = RowWrite<typeof INTERNAL_CONTROL_ASSESSMENTS>;
 
 /** A report write as the server has parsed it: rows of every kind. */
 export type ReportWrite = { [K in RowKind]: RowWrite<(typeof REPORT_ROW_KINDS)[K]>[] };

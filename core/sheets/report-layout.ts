@@ -3,7 +3,18 @@ import type { GoalEvidence, ReportActivity, ReportCommission } from '../contract
 import type { Report, ReportGoal, ReportIndicator } from '../contract/report';
 import { DEFAULT_PARTIAL_THRESHOLD_PERCENT } from '../domain/rules';
 import { choiceLabel, choiceLabels, fieldNames, idOf, valuesOf, type FieldName, type FieldSpec, type RowKindSpec } from '../rows/row-kind';
-import { ACTIVITY_FOLLOWUPS, COMMISSION_FOLLOWUPS, GOAL_ASSESSMENTS, INDICATOR_RESULTS, REPORT_ROW_KINDS, ROW_KINDS, type RowKind } from '../rows/report-rows';
+import {
+  ACTIVITY_FOLLOWUPS,
+  COMMISSION_FOLLOWUPS,
+  CONTROL_FOLLOWUPS,
+  GOAL_ASSESSMENTS,
+  INDICATOR_RESULTS,
+  INTERNAL_CONTROL_ASSESSMENTS,
+  REPORT_ROW_KINDS,
+  ROW_KINDS,
+  type RowKind,
+} from '../rows/report-rows';
+import type { ReportControl, ReportInternalControl } from '../contract/internal-control';
 import { safeSheetName } from './a1';
 
 /**
@@ -399,11 +410,80 @@ const commissionLayout: KindLayout<ReportCommission> = {
   ],
 };
 
+const controlLayout: KindLayout<ReportControl> = {
+  tab: 'Kontroller',
+  caption: 'Intern kontroll: uppföljning av kontroller',
+  leading: [
+    { key: 'code', header: 'Kod', width: 8, kind: 'text', input: false },
+    { key: 'checked', header: 'Kontrollmoment', width: 38, kind: 'text', input: false, wrap: true },
+  ],
+  outcome: [],
+  context: () => [
+    { key: 'risk', header: 'Risk', width: 36, kind: 'text', input: false, wrap: true },
+    { key: 'riskValue', header: 'Riskvärde', width: 9, kind: 'number', input: false },
+    { key: 'method', header: 'Metod', width: 28, kind: 'text', input: false, wrap: true },
+    { key: 'frequency', header: 'Frekvens', width: 16, kind: 'text', input: false, wrap: true },
+    { key: 'responsible', header: 'Ansvarig', width: 18, kind: 'text', input: false, wrap: true },
+    { key: 'reported', header: 'Rapporteras', width: 11, kind: 'text', input: false },
+  ],
+  cells: (c, period) => ({
+    code: c.code,
+    checked: c.checked,
+    ...inputCells(CONTROL_FOLLOWUPS, c, period),
+    risk: `${c.riskCode} ${c.riskProcess}: ${c.riskDescription}`,
+    riskValue: c.riskValue,
+    method: c.method,
+    frequency: c.frequency,
+    responsible: c.responsible,
+    reported: c.reportingPeriods.join(', '),
+    ...trailingCells(CONTROL_FOLLOWUPS, c),
+  }),
+  numberFormat: () => INTEGER_FORMAT,
+  legend: (report) => [
+    report.period === 'T1'
+      ? 'Kontrollerna i internkontrollplanen följs upp i tertialrapport 2 och i verksamhetsberättelsen, inte i tertialrapport 1.'
+      : `Kontrollerna i nämndens internkontrollplan som rapporteras i ${report.period}. Genomförd: ja eller nej. Resultat: utan avvikelse eller avvikelse.`,
+    'Skäl krävs när en kontroll inte är genomförd, iakttagelser när den visar en avvikelse. Inlämning kräver svar för varje kontroll, och resultat för varje genomförd.',
+    `${INPUT_COLOUR_NAME} celler fyller du i.`,
+  ],
+};
+
+/** Counted words of the VB's control follow-up: "12 kontroller, 1 ej genomförd, 2 med avvikelse". */
+export function controlCountsText(a: Pick<ReportInternalControl, 'controls' | 'notPerformed' | 'deviations'>): string {
+  return [
+    `${a.controls} ${a.controls === 1 ? 'kontroll' : 'kontroller'}`,
+    `${a.notPerformed} ej genomförd${a.notPerformed === 1 ? '' : 'a'}`,
+    `${a.deviations} med avvikelse`,
+  ].join(', ');
+}
+
+const internalControlLayout: KindLayout<ReportInternalControl> = {
+  tab: 'Intern kontroll',
+  caption: 'Bedömning av den interna kontrollen',
+  leading: [{ key: 'subject', header: 'Intern kontroll', width: 30, kind: 'text', input: false, wrap: true }],
+  outcome: [{ key: 'followup', header: 'Uppföljning av kontrollerna', width: 30, kind: 'text', input: false, wrap: true }],
+  context: () => [],
+  cells: (a, period) => ({
+    subject: 'Nämndens bedömning av den interna kontrollen',
+    ...inputCells(INTERNAL_CONTROL_ASSESSMENTS, a, period),
+    followup: controlCountsText(a),
+    ...trailingCells(INTERNAL_CONTROL_ASSESSMENTS, a),
+  }),
+  legend: (report) => [
+    report.period === 'VB'
+      ? `Bedömning: ${choiceLabels(INTERNAL_CONTROL_ASSESSMENTS.fields.judgement).join(', ')}. Motivering krävs om den inte är tillräcklig. Inlämning kräver en bedömning.`
+      : 'Nämnden bedömer sin interna kontroll i verksamhetsberättelsen.',
+    `${INPUT_COLOUR_NAME} celler fyller du i.`,
+  ],
+};
+
 const LAYOUTS: { [K in RowKind]: KindLayout<Report[K][number]> } = {
   indicators: indicatorLayout,
   goals: goalLayout,
   activities: activityLayout,
   commissions: commissionLayout,
+  controls: controlLayout,
+  internalControl: internalControlLayout,
 };
 const layoutOf = (kind: RowKind) => LAYOUTS[kind] as unknown as KindLayout<Row>;
 

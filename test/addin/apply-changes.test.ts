@@ -12,7 +12,15 @@ function rawOf(r: Report): RawReport {
     const t = model.sheets.find((s) => s.kind === kind)!.table;
     return { headerRow: t.headerRow, header: t.columns.map((c) => c.header), values: t.rows.map((x) => [...x]) };
   };
-  return { period: r.period, indicators: table('indicators'), goals: table('goals'), activities: table('activities'), commissions: table('commissions') };
+  return {
+    period: r.period,
+    indicators: table('indicators'),
+    goals: table('goals'),
+    activities: table('activities'),
+    commissions: table('commissions'),
+    controls: table('controls'),
+    internalControl: table('internalControl'),
+  };
 }
 
 /** The sheet after an update, as the Excel glue writes it: whole columns, then single cells. */

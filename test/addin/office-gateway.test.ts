@@ -281,6 +281,8 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
         goals: [],
         activities: [],
         commissions: [],
+        controls: [],
+        internalControl: [],
       },
     ]);
     expect(controller.current.message).toEqual({ kind: 'info', text: '2 rader sparade, 1 rad med fel ligger kvar i bladet (se listan).' });
@@ -317,7 +319,7 @@ describe('send through the controller on Office.js (office-addin-mock)', () => {
     const controller = controllerWith(gateway, { putReport: async (_a, body) => (sent.push(body), changes({ indicators: [{ indicatorId: 101, version: 2, status: null }] })) });
     await controller.signIn(async () => 'token');
     await controller.send();
-    expect(sent).toEqual([{ indicators: [{ indicatorId: 101, baseVersion: 1, forecast: 3.2 }], goals: [], activities: [], commissions: [] }]);
+    expect(sent).toEqual([{ indicators: [{ indicatorId: 101, baseVersion: 1, forecast: 3.2 }], goals: [], activities: [], commissions: [], controls: [], internalControl: [] }]);
     expect(mock.value(name, first + 1, ind('error'))).toBe('Rad 9, Prognos: indikatorn mäts inte i procent. Skriv talet utan procenttecken.');
   });
 

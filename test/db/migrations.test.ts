@@ -35,6 +35,8 @@ describe(`migrations on ${testDatabaseKind}`, () => {
         'ambition_request_event',
         'ic_risk',
         'ic_control',
+        'control_followup',
+        'ic_assessment',
       ]),
     );
     expect(await migrateToLatest(database.db)).toEqual([]);
@@ -215,5 +217,60 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     ).rejects.toThrow(); // code once
     await db.deleteFrom('ic_risk').where('id', '=', id).execute();
     expect(await db.selectFrom('ic_control').select('id').where('year', '=', 2041).execute()).toEqual([]); // controls go with their risk
+  });
+
+  test('internal control follow-up: known answers only, one assessment per report', async () => {
+    const db = database.db;
+    await db.insertInto('budget_year').values({ year: 2043 }).execute();
+    await db.insertInto('organisation').values({ code: 'o-2043', name: 'O', kind: 'facknamnd' }).execute();
+    await db.insertInto('period').values({ year: 2043, code: 'VB' }).execute();
+    const report = await db.insertInto('report').values({ year: 2043, period: 'VB', organisation_code: 'o-2043' }).returning('id').executeTakeFirstOrThrow();
+    await expect(
+      db
+        .insertInto('ic_assessment')
+        .values({ report_id: report.id, judgement: 'good' as never })
+        .execute(),
+    ).rejects.toThrow();
+    await db.insertInto('ic_assessment').values({ report_id: report.id, judgement: 'partly' }).execute();
+    await expect(db.insertInto('ic_assessment').values({ report_id: report.id }).execute()).rejects.toThrow(); // one per report
+    const risk = await db
+      .insertInto('ic_risk')
+      .values({ year: 2043, organisation_code: 'o-2043', code: 'R1', process: 'P', description: 'D', probability: 1, consequence: 1, decision: 'control' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const control = await db
+      .insertInto('ic_control')
+      .values({
+        risk_id: risk.id,
+        year: 2043,
+        organisation_code: 'o-2043',
+        code: 'K1',
+        checked: 'C',
+        method: 'M',
+        frequency: 'F',
+        responsible: 'R',
+        reporting_periods: sql<('T2' | 'VB')[]>`'{VB}'::text[]`,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const row = { report_id: report.id, control_id: control.id };
+    await expect(
+      db
+        .insertInto('control_followup')
+        .values({ ...row, performed: 'maybe' as never })
+        .execute(),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('control_followup')
+        .values({ ...row, result: 'ok' as never })
+        .execute(),
+    ).rejects.toThrow();
+    await db
+      .insertInto('control_followup')
+      .values({ ...row, performed: 'yes', result: 'deviation' })
+      .execute();
+    await db.insertInto('change_history').values({ report_id: report.id, entity: 'control', entity_id: control.id, changes: '{}', changed_by: 'c' }).execute();
+    await db.insertInto('change_history').values({ report_id: report.id, entity: 'internal_control', entity_id: report.id, changes: '{}', changed_by: 'c' }).execute();
   });
 });

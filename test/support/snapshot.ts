@@ -24,6 +24,8 @@ const TABLES = [
   'idempotency_key',
   'ic_risk',
   'ic_control',
+  'control_followup',
+  'ic_assessment',
 ] as const;
 
 /** Every row of every table, in a stable order: equal snapshots mean nothing was written. */

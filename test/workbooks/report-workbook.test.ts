@@ -60,7 +60,15 @@ describe('the downloaded report workbook', () => {
   });
 
   test('has one sheet per row kind with the layout module’s titles and columns', () => {
-    expect(workbook.worksheets.map((s) => s.name)).toEqual([SHEET, GOAL_SHEET, ACTIVITY_SHEET, COMMISSION_SHEET, 'Tertial']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      SHEET,
+      GOAL_SHEET,
+      ACTIVITY_SHEET,
+      COMMISSION_SHEET,
+      'T1 2022 Farsta Kontroller',
+      'T1 2022 Farsta Intern kontroll',
+      'Tertial',
+    ]);
     expect(sheet.getCell('A1').value).toBe(`Tertialrapport 1 ${YEAR} – Farsta stadsdelsnämnd – Indikatorer`);
     expect(String(sheet.getCell('A3').value)).toMatch(/^Status beräknas av Tertial/);
     expect(INDICATOR_COLUMNS.map((_, i) => sheet.getCell(7, i + 1).value)).toEqual(INDICATOR_COLUMNS.map((c) => c.header));

@@ -64,6 +64,8 @@ export function report(indicators: number, goals: number, over: Partial<Report> 
     goals: Array.from({ length: goals }, (_, i) => goal(i + 1)),
     activities: [],
     commissions: [],
+    controls: [],
+    internalControl: [],
     ...over,
   };
 }
@@ -71,5 +73,20 @@ export function report(indicators: number, goals: number, over: Partial<Report> 
 /** The short answer of a write (`?answer=changes`) for the fixture's report: nothing changed unless `over` says so. */
 export function changes(over: Partial<ReportChanges> = {}): ReportChanges {
   const { organisation, year, period, state } = report(0, 0);
-  return { answer: 'changes', organisation, year, period, state, changedBy: null, changedAt: null, indicators: [], goals: [], activities: [], commissions: [], ...over };
+  return {
+    answer: 'changes',
+    organisation,
+    year,
+    period,
+    state,
+    changedBy: null,
+    changedAt: null,
+    indicators: [],
+    goals: [],
+    activities: [],
+    commissions: [],
+    controls: [],
+    internalControl: [],
+    ...over,
+  };
 }

@@ -1,5 +1,17 @@
 import { PlanDocumentSchema } from '../../../core/contract/plan';
-import { internalControlIssues, matrixCell, riskIssues, riskLevel, riskMatrix, riskValue } from '../../../core/domain/internal-control-rules';
+import {
+  controlSubmitProblems,
+  controlWriteProblems,
+  internalControlIssues,
+  judgementSubmitProblems,
+  judgementWriteProblems,
+  matrixCell,
+  reportedIn,
+  riskIssues,
+  riskLevel,
+  riskMatrix,
+  riskValue,
+} from '../../../core/domain/internal-control-rules';
 import type { PlanControlInput, PlanRiskInput } from '../../../core/contract/internal-control';
 
 const control = (code: string, over: Partial<PlanControlInput> = {}): PlanControlInput => ({
@@ -91,5 +103,36 @@ describe('internal control rules', () => {
     expect(bad.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['internalControl.0.risks.0.probability', 'internalControl.0.risks.1.controls.0.reportingPeriods.0']);
     const rules = PlanDocumentSchema.safeParse({ ...doc, internalControl: [{ organisation: 'fn-aldre', risks: [risk('R1', { decision: 'act', controls: [] })] }] });
     expect(rules.error!.issues.map((i) => i.path.join('.'))).toEqual(['internalControl.0.risks.0.action']);
+  });
+
+  test('follow-up: not performed needs a reason, a deviation its findings; submit also needs performed, and a result when performed', () => {
+    const row = { performed: null, result: null, findings: null, reason: null } as const;
+    const fields = (problems: { field: string; code: string }[]) => problems.map((p) => `${p.field}:${p.code}`);
+    expect(controlWriteProblems(row)).toEqual([]);
+    expect(fields(controlWriteProblems({ ...row, performed: 'no' }))).toEqual(['reason:REASON_REQUIRED']);
+    expect(fields(controlWriteProblems({ ...row, performed: 'yes', result: 'deviation' }))).toEqual(['findings:FINDINGS_REQUIRED']);
+    expect(controlWriteProblems({ ...row, performed: 'yes', result: 'deviation', findings: 'Fyra fakturor' })).toEqual([]);
+    expect(fields(controlSubmitProblems(row))).toEqual(['performed:MISSING_VALUE']);
+    expect(fields(controlSubmitProblems({ ...row, performed: 'yes' }))).toEqual(['result:MISSING_VALUE']);
+    expect(fields(controlSubmitProblems({ ...row, performed: 'no' }))).toEqual(['reason:REASON_REQUIRED']);
+    expect(controlSubmitProblems({ ...row, performed: 'no', reason: 'Sjukdom' })).toEqual([]);
+    expect(controlSubmitProblems({ ...row, performed: 'yes', result: 'no_deviation' })).toEqual([]);
+  });
+
+  test('the VB assessment: a motivation unless sufficient; submit needs a judgement', () => {
+    expect(judgementWriteProblems({ judgement: 'sufficient', motivation: null })).toEqual([]);
+    expect(judgementWriteProblems({ judgement: null, motivation: null })).toEqual([]);
+    expect(judgementWriteProblems({ judgement: 'partly', motivation: null })).toEqual([
+      { field: 'motivation', code: 'MOTIVATION_REQUIRED', message: 'Motivering: krävs när den interna kontrollen bedöms delvis tillräcklig.' },
+    ]);
+    expect(judgementWriteProblems({ judgement: 'insufficient', motivation: 'Pandemin' })).toEqual([]);
+    expect(judgementSubmitProblems({ judgement: null, motivation: null }).map((p) => p.code)).toEqual(['MISSING_ASSESSMENT']);
+    expect(judgementSubmitProblems({ judgement: 'insufficient', motivation: null }).map((p) => p.code)).toEqual(['MOTIVATION_REQUIRED']);
+  });
+
+  test('a control is followed up in the periods its plan names, never at T1', () => {
+    expect(reportedIn('T2', ['T2', 'VB'])).toBe(true);
+    expect(reportedIn('T2', ['VB'])).toBe(false);
+    expect(reportedIn('T1', ['T2', 'VB'])).toBe(false);
   });
 });

@@ -173,6 +173,8 @@ describe('API details back to sheet rows', () => {
     goals: [{ row: 40, write: {} }],
     activities: [],
     commissions: [],
+    controls: [],
+    internalControl: [],
   };
   test('section + index → the row the user typed in, with the field named', () => {
     expect(

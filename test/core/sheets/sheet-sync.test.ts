@@ -15,7 +15,15 @@ function rawOf(r: Report): RawReport {
     const t = model.sheets.find((s) => s.kind === kind)!.table;
     return { headerRow: t.headerRow, header: t.columns.map((c) => c.header), values: t.rows.map((x) => [...x]) };
   };
-  return { period: r.period, indicators: table('indicators'), goals: table('goals'), activities: table('activities'), commissions: table('commissions') };
+  return {
+    period: r.period,
+    indicators: table('indicators'),
+    goals: table('goals'),
+    activities: table('activities'),
+    commissions: table('commissions'),
+    controls: table('controls'),
+    internalControl: table('internalControl'),
+  };
 }
 const put = (raw: RawReport, i: number, key: Parameters<typeof at>[0], v: CellValue) => void (raw.indicators.values[i]![at(key)] = v);
 
