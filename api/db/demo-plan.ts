@@ -1,5 +1,6 @@
 import reference from '../../data-seed/reference-budget.json';
 import { PlanDocumentSchema, type PlanDocument, type PlanDocumentInput } from '../../core/contract/plan';
+import { DEMO_INTERNAL_CONTROL } from './demo-internal-control';
 
 /**
  * The demo year: the reference budget (KF's goals, indicators and targets exactly as given),
@@ -184,7 +185,14 @@ export function demoPlanDocument(): PlanDocument {
       activities: KF_ACTIVITIES[g.code] ?? [],
     })),
   }));
-  return PlanDocumentSchema.parse({ ...input, directionGoals, organisationGoals, organisationTargets: OWN_TARGETS, commissions: COMMISSIONS });
+  return PlanDocumentSchema.parse({
+    ...input,
+    directionGoals,
+    organisationGoals,
+    organisationTargets: OWN_TARGETS,
+    commissions: COMMISSIONS,
+    internalControl: DEMO_INTERNAL_CONTROL,
+  });
 }
 
 /** A date one year earlier (YYYY-MM-DD). */

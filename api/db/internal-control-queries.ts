@@ -214,3 +214,33 @@ export async function loadInternalControlAssessment(db: Db, reportId: number, co
     changedAt: iso(r.changed_at),
   }));
 }
+
+// --- across organisations (consolidation) ------------------------------------------------------
+
+/**
+ * The city's intern kontroll in a period: every organisation with a risk analysis of the year
+ * or a VB assessment row, its assessment (VB), its control rows of the period, and the risks for
+ * the matrix.
+ */
+export async function internalControlOfPeriod(db: Db, year: number, period: 'T1' | 'T2' | 'VB') {
+  const [risks, controls, assessments, organisations] = await Promise.all([
+    db.selectFrom('ic_risk').select(['organisation_code as organisation', 'probability', 'consequence']).where('year', '=', year).execute(),
+    db
+      .selectFrom('control_followup as f')
+      .innerJoin('report as r', 'r.id', 'f.report_id')
+      .innerJoin('ic_control as c', 'c.id', 'f.control_id')
+      .select(['r.organisation_code as organisation', 'c.code', 'c.checked', 'f.performed', 'f.result', 'f.findings', 'f.action_taken as actionTaken', 'f.reason'])
+      .where('r.year', '=', year)
+      .where('r.period', '=', period)
+      .execute(),
+    db
+      .selectFrom('ic_assessment as a')
+      .innerJoin('report as r', 'r.id', 'a.report_id')
+      .select(['r.organisation_code as organisation', 'a.judgement', 'a.motivation'])
+      .where('r.year', '=', year)
+      .where('r.period', '=', period)
+      .execute(),
+    db.selectFrom('organisation').select(['code', 'name']).execute(),
+  ]);
+  return { risks, controls: controls.sort((a, b) => compareCodes(a.organisation, b.organisation) || compareCodes(a.code, b.code)), assessments, organisations };
+}

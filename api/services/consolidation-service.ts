@@ -1,3 +1,6 @@
+import type { ConsolidationInternalControl } from '../../core/contract/internal-control';
+import { judgementSentence, riskMatrix } from '../../core/domain/internal-control-rules';
+import { internalControlOfPeriod } from '../db/internal-control-queries';
 import type { Kysely } from 'kysely';
 import type { CommissionCounts, Consolidation, ConsolidationCommission, ConsolidationGoal, ForecastAccuracy, SteeringSignals } from '../../core/contract/consolidation';
 import type { CommissionState } from '../../core/contract/followup';
@@ -217,6 +220,39 @@ export async function consolidate(db: Db, year: number, period: PeriodCode): Pro
     activities,
     commissions,
     commissionsNotReported: commissions.filter((c) => !c.reported),
+    internalControl: await consolidateInternalControl(db, year, period),
+  };
+}
+
+/** The city's intern kontroll of a period: one entry per organisation with a risk analysis or an assessment. */
+async function consolidateInternalControl(db: Db, year: number, period: PeriodCode): Promise<ConsolidationInternalControl> {
+  const { risks, controls, assessments, organisations } = await internalControlOfPeriod(db, year, period);
+  const names = new Map(organisations.map((o) => [o.code, o.name]));
+  const assessmentOf = new Map(assessments.map((a) => [a.organisation, a]));
+  const codes = [...new Set([...risks.map((r) => r.organisation), ...assessments.map((a) => a.organisation)])].sort(compareCodes);
+  const entries = codes.map((code) => {
+    const own = controls.filter((c) => c.organisation === code);
+    const a = assessmentOf.get(code);
+    return {
+      organisation: code,
+      name: names.get(code) ?? code,
+      judgement: a?.judgement ?? null,
+      motivation: a?.motivation ?? null,
+      risks: risks.filter((r) => r.organisation === code).length,
+      controls: own.length,
+      notPerformed: own.filter((c) => c.performed === 'no').length,
+      deviations: own.filter((c) => c.result === 'deviation').length,
+      missing: own.filter((c) => c.performed === null).length,
+    };
+  });
+  return {
+    sentence: period === 'VB' ? judgementSentence(entries) : null,
+    organisations: entries,
+    notPerformed: controls.filter((c) => c.performed === 'no').map(({ organisation, code, checked, reason }) => ({ organisation, code, checked, reason })),
+    deviations: controls
+      .filter((c) => c.result === 'deviation')
+      .map(({ organisation, code, checked, findings, actionTaken }) => ({ organisation, code, checked, findings, actionTaken })),
+    matrix: riskMatrix(risks),
   };
 }
 

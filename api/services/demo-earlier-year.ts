@@ -3,6 +3,7 @@ import type { Assessment, PeriodCode } from '../../core/contract/common';
 import type { ActivityState } from '../../core/contract/followup';
 import { statusOf, suggestionFor } from '../../core/domain/report-status';
 import { earlierYearPlanDocument } from '../db/demo-plan';
+import { seedDemoInternalControlFollowup } from './demo-internal-control';
 import { demoScopeOf, insertDemoReports, type DemoReport, type DemoScope } from '../db/demo-queries';
 import { importPlan } from '../db/plan-import';
 import { updatePeriod } from '../db/plan-queries';
@@ -182,5 +183,6 @@ export async function seedDemoEarlierYear(db: Kysely<Database>): Promise<void> {
     }),
   );
   await insertDemoReports(db, year, reports, ACTOR);
+  await seedDemoInternalControlFollowup(db, year, ACTOR);
   for (const period of PERIODS) await updatePeriod(db, year, period, { state: 'locked', deadline: DEADLINES[period](year) });
 }

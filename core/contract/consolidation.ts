@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConsolidationInternalControlSchema } from './internal-control';
 import { AssessmentSchema, DirectionSchema, FrequencySchema, OrganisationKindSchema, PeriodCodeSchema } from './common';
 import { AmbitionRequestSchema } from './plan-review';
 import { ActivityCountsSchema, ActivityStateSchema, CommissionGiverSchema, CommissionStateSchema, OrganisationRefSchema } from './followup';
@@ -217,6 +218,8 @@ export const ConsolidationSchema = z.object({
   commissions: z.array(ConsolidationCommissionSchema),
   /** Uppdrag som inte återrapporterats: the running uppdrag not reported back by this period. */
   commissionsNotReported: z.array(ConsolidationCommissionSchema),
+  /** Intern kontroll: assessments, the generated sentence, controls not performed, deviations, the risk matrix (docs/api-extensions.md). */
+  internalControl: ConsolidationInternalControlSchema,
 });
 
 const SignalCountsSchema = z.object({

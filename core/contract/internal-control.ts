@@ -152,3 +152,31 @@ export const ReportInternalControlSchema = z.object({
 
 export type ReportControl = z.infer<typeof ReportControlSchema>;
 export type ReportInternalControl = z.infer<typeof ReportInternalControlSchema>;
+
+// --- consolidation -------------------------------------------------------------------------------
+
+/** The city's picture of intern kontroll in a period's consolidation (T2: the follow-up so far; VB: with the assessments). */
+export const ConsolidationInternalControlSchema = z.object({
+  /** The sentence the annual report needs, from the VB assessments ("Alla nämnder utom fyra bedömer …"); null before VB. */
+  sentence: z.string().nullable(),
+  organisations: z.array(
+    z.object({
+      organisation: z.string(),
+      name: z.string(),
+      judgement: InternalControlJudgementSchema.nullable(),
+      motivation: z.string().nullable(),
+      risks: z.number().int(),
+      controls: z.number().int().describe("Control rows of the organisation's report in this period."),
+      notPerformed: z.number().int(),
+      deviations: z.number().int(),
+      missing: z.number().int().describe('Control rows without an answer to performed.'),
+    }),
+  ),
+  /** Controls not performed this period, by organisation and code, with the reason. */
+  notPerformed: z.array(z.object({ organisation: z.string(), code: z.string(), checked: z.string(), reason: z.string().nullable() })),
+  /** Controls that found a deviation this period, with what was found and the action taken. */
+  deviations: z.array(z.object({ organisation: z.string(), code: z.string(), checked: z.string(), findings: z.string().nullable(), actionTaken: z.string().nullable() })),
+  /** The whole city's risks per cell: `matrix[probability - 1][consequence - 1]` (each organisation's own is in its plan). */
+  matrix: z.array(z.array(z.number().int()).length(4)).length(4),
+});
+export type ConsolidationInternalControl = z.infer<typeof ConsolidationInternalControlSchema>;

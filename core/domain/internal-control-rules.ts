@@ -149,3 +149,42 @@ export function judgementSubmitProblems(row: { judgement: InternalControlJudgeme
     return [{ field: 'judgement', code: 'MISSING_ASSESSMENT', message: 'Bedömning av den interna kontrollen saknas (tillräcklig, delvis tillräcklig eller inte tillräcklig).' }];
   return judgementWriteProblems(row);
 }
+
+// --- the city's summary --------------------------------------------------------------------------
+
+const NUMBER_WORDS = ['noll', 'en', 'två', 'tre', 'fyra', 'fem', 'sex', 'sju', 'åtta', 'nio', 'tio', 'elva', 'tolv'];
+/** A count as the annual report writes it: words up to twelve, digits above. */
+export const countWord = (n: number): string => NUMBER_WORDS[n] ?? String(n);
+
+const listed = (names: readonly string[]): string => (names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} och ${names.at(-1)}`);
+
+/**
+ * The sentence the city's annual report needs from the nämnder's VB assessments: "Alla nämnder
+ * bedömer …", or "Alla nämnder utom fyra bedömer … A och B bedömer den delvis tillräcklig …",
+ * and how many have not assessed yet. Null when no organisation is to assess.
+ */
+export function judgementSentence(entries: readonly { name: string; judgement: InternalControlJudgement | null }[]): string | null {
+  if (entries.length === 0) return null;
+  const assessed = entries.filter((e) => e.judgement !== null);
+  const notYet = entries.length - assessed.length;
+  const pending =
+    notYet > 0 ? ` ${countWord(notYet)[0]!.toUpperCase()}${countWord(notYet).slice(1)} ${notYet === 1 ? 'nämnd har' : 'nämnder har'} ännu inte lämnat sin bedömning.` : '';
+  if (assessed.length === 0) return `Ingen nämnd har ännu bedömt sin interna kontroll.${pending}`;
+  const partly = assessed.filter((e) => e.judgement === 'partly').map((e) => e.name);
+  const insufficient = assessed.filter((e) => e.judgement === 'insufficient').map((e) => e.name);
+  const others = partly.length + insufficient.length;
+  const subject = notYet > 0 ? `Alla nämnder som lämnat sin bedömning` : 'Alla nämnder';
+  if (others === 0) return `${subject} bedömer att deras interna kontroll är tillräcklig.${pending}`;
+  if (others === assessed.length) {
+    const parts = [
+      partly.length > 0 ? `${listed(partly)} bedömer den delvis tillräcklig` : null,
+      insufficient.length > 0 ? `${listed(insufficient)} bedömer den inte tillräcklig` : null,
+    ];
+    return `Ingen nämnd bedömer att dess interna kontroll är tillräcklig: ${parts.filter(Boolean).join('; ')}.${pending}`;
+  }
+  const parts = [
+    partly.length > 0 ? `${listed(partly)} bedömer den delvis tillräcklig` : null,
+    insufficient.length > 0 ? `${listed(insufficient)} bedömer den inte tillräcklig` : null,
+  ].filter(Boolean);
+  return `${subject} utom ${countWord(others)} bedömer att deras interna kontroll är tillräcklig. ${parts.join('; ')}.${pending}`;
+}

@@ -226,4 +226,34 @@ describe(`internal control in reports on ${testDatabaseKind}`, () => {
     expect(locked.status).toBe(423);
     expect(locked.body.error.code).toBe('PERIOD_CLOSED');
   });
+
+  test("the centre's consolidation: each organisation's assessment and follow-up, the sentence, controls not performed, deviations, the matrix", async () => {
+    const central = await api.token('central', [], 'slk', 'Stadsledningskontoret');
+    const vb = await request(api.app).get('/api/v1/years/2022/consolidation/VB').set('Authorization', `Bearer ${central}`);
+    expect(vb.status).toBe(200);
+    const ic = vb.body.internalControl;
+    expect(ic.organisations.find((o: { organisation: string }) => o.organisation === 'sdn-bromma')).toEqual({
+      organisation: 'sdn-bromma',
+      name: expect.any(String),
+      judgement: 'partly',
+      motivation: 'En planerad kontroll har inte genomförts.',
+      risks: 2,
+      controls: 2,
+      notPerformed: 1,
+      deviations: 0,
+      missing: 0,
+    });
+    expect(ic.sentence).toContain('delvis tillräcklig');
+    expect(ic.notPerformed).toContainEqual({ organisation: 'sdn-bromma', code: 'K2', checked: 'Kontrollmoment K2', reason: 'Inte hunnits med under året.' });
+    expect(ic.matrix[2][2]).toBeGreaterThanOrEqual(1);
+    const t2 = await request(api.app).get('/api/v1/years/2022/consolidation/T2').set('Authorization', `Bearer ${central}`);
+    expect(t2.body.internalControl.sentence).toBeNull();
+    expect(t2.body.internalControl.deviations).toContainEqual({
+      organisation: 'sdn-bromma',
+      code: 'K1',
+      checked: 'Kontrollmoment K1',
+      findings: 'Tre av tjugo inköp utanför avtal.',
+      actionTaken: 'Utbildning och ny rutin.',
+    });
+  });
 });

@@ -307,6 +307,7 @@ export function consolidation(): Consolidation {
       },
     ],
     commissionsNotReported: [trygghet],
+    internalControl: { sentence: null, organisations: [], notPerformed: [], deviations: [], matrix: [0, 1, 2, 3].map(() => [0, 0, 0, 0]) },
   };
 }
 

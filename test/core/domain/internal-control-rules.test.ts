@@ -2,6 +2,8 @@ import { PlanDocumentSchema } from '../../../core/contract/plan';
 import {
   controlSubmitProblems,
   controlWriteProblems,
+  countWord,
+  judgementSentence,
   internalControlIssues,
   judgementSubmitProblems,
   judgementWriteProblems,
@@ -134,5 +136,20 @@ describe('internal control rules', () => {
     expect(reportedIn('T2', ['T2', 'VB'])).toBe(true);
     expect(reportedIn('T2', ['VB'])).toBe(false);
     expect(reportedIn('T1', ['T2', 'VB'])).toBe(false);
+  });
+
+  test("the annual report's sentence, generated from the assessments", () => {
+    const e = (name: string, judgement: 'sufficient' | 'partly' | 'insufficient' | null) => ({ name, judgement });
+    expect(judgementSentence([])).toBeNull();
+    expect(judgementSentence([e('A', 'sufficient'), e('B', 'sufficient')])).toBe('Alla nämnder bedömer att deras interna kontroll är tillräcklig.');
+    expect(judgementSentence([e('A', 'sufficient'), e('B', 'partly'), e('C', 'sufficient'), e('D', 'partly'), e('E', 'partly'), e('F', 'partly')])).toBe(
+      'Alla nämnder utom fyra bedömer att deras interna kontroll är tillräcklig. B, D, E och F bedömer den delvis tillräcklig.',
+    );
+    expect(judgementSentence([e('A', 'sufficient'), e('B', 'insufficient'), e('C', 'partly'), e('D', null)])).toBe(
+      'Alla nämnder som lämnat sin bedömning utom två bedömer att deras interna kontroll är tillräcklig. C bedömer den delvis tillräcklig; B bedömer den inte tillräcklig. En nämnd har ännu inte lämnat sin bedömning.',
+    );
+    expect(judgementSentence([e('A', 'partly')])).toBe('Ingen nämnd bedömer att dess interna kontroll är tillräcklig: A bedömer den delvis tillräcklig.');
+    expect(judgementSentence([e('A', null), e('B', null)])).toBe('Ingen nämnd har ännu bedömt sin interna kontroll. Två nämnder har ännu inte lämnat sin bedömning.');
+    expect([countWord(1), countWord(4), countWord(12), countWord(13)]).toEqual(['en', 'fyra', 'tolv', '13']);
   });
 });
