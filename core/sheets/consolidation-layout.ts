@@ -1,5 +1,6 @@
 import type { OrganisationKind, PeriodCode } from '../contract/common';
 import type { AssessmentCounts, Consolidation, StatusCounts, SteeringSignals } from '../contract/consolidation';
+import { JUDGEMENT_LABELS } from '../contract/internal-control';
 import { ACTIVITY_STATE_LABELS, COMMISSION_STATE_LABELS } from '../contract/followup';
 import { FORECAST_TOLERANCE_PERCENT, dueCount } from '../domain/consolidation-rules';
 import { AMBITION_REQUEST_STATE_LABELS } from '../domain/plan-rules';
@@ -752,9 +753,50 @@ function signalsSheet(s: SteeringSignals, context: SheetContext): ConsolidationS
   return sheet;
 }
 
+/** Intern kontroll: each organisation's assessment (VB) and follow-up, the annual report's sentence, and the city's risk matrix in words. */
+function internalControlSheet(c: Consolidation, context: SheetContext, names: Map<string, string>): ConsolidationSheet {
+  const ic = c.internalControl;
+  const columns: LayoutColumn[] = [
+    { key: 'organisation', header: 'Organisation', width: 20, wrap: true },
+    { key: 'judgement', header: 'Bedömning', width: 12, wrap: true },
+    { key: 'motivation', header: 'Motivering', width: 28, wrap: true },
+    { key: 'risks', header: 'Risker', width: 7, numFmt: INTEGER_FORMAT },
+    { key: 'controls', header: 'Kontroller', width: 10, numFmt: INTEGER_FORMAT },
+    { key: 'notPerformed', header: 'Ej genomförda', width: 10, wrap: true, numFmt: INTEGER_FORMAT },
+    { key: 'deviations', header: 'Avvikelser', width: 10, numFmt: INTEGER_FORMAT },
+    { key: 'details', header: 'Ej genomförda kontroller och avvikelser', width: 30, wrap: true },
+  ];
+  // Short title lines: a long one would spill past the last column and print a page of its own.
+  const sentence = (ic.sentence ?? 'Nämndernas bedömningar av den interna kontrollen lämnas i verksamhetsberättelsen.').split(/(?<=\.) /);
+  const matrix = ic.matrix.map((row, p) => `Sannolikhet ${p + 1}: ${row.join(' · ')}`).reverse();
+  return tableSheet(
+    context,
+    'Intern kontroll',
+    [`Intern kontroll, ${PERIOD_NAMES[c.period]} ${c.year}`, ...sentence, 'Riskmatris, antal risker i staden per konsekvens 1–4:', ...matrix],
+    columns,
+    () =>
+      ic.organisations.map((o) => [
+        names.get(o.organisation) ?? o.name,
+        o.judgement === null ? null : JUDGEMENT_LABELS[o.judgement],
+        o.motivation,
+        o.risks,
+        o.controls,
+        o.notPerformed,
+        o.deviations,
+        [
+          ...ic.notPerformed.filter((n) => n.organisation === o.organisation).map((n) => `${n.code} ej genomförd: ${n.reason ?? ''}`.trim()),
+          ...ic.deviations
+            .filter((d) => d.organisation === o.organisation)
+            .map((d) => `${d.code} avvikelse: ${d.findings ?? ''}${d.actionTaken ? ` Åtgärd: ${d.actionTaken}` : ''}`.trim()),
+        ].join('\n') || null,
+      ]),
+    { frozenColumns: 1 },
+  );
+}
+
 /**
  * Every sheet of the consolidation, in order: overview, måluppfyllelse, inriktningsmål by code,
- * deviations, forecast accuracy, ambition, activities and uppdrag, steering signals.
+ * deviations, forecast accuracy, ambition, activities and uppdrag, intern kontroll, steering signals.
  */
 export function consolidationSheets(c: Consolidation, signals: SteeringSignals, generatedAt: Date): ConsolidationSheet[] {
   const context: SheetContext = { title: consolidationTitle(c), generatedAt };
@@ -769,6 +811,7 @@ export function consolidationSheets(c: Consolidation, signals: SteeringSignals, 
     forecastAccuracySheet(c, context, names),
     ambitionSheet(c, context, names),
     followupSheet(c, context, names),
+    internalControlSheet(c, context, names),
     signalsSheet(signals, context),
   ];
 }

@@ -214,12 +214,13 @@ describe('the centre and the offline workbook', () => {
       'Prognossäkerhet',
       'Lägre ambition än KF',
       'Aktiviteter och uppdrag',
+      'Intern kontroll',
       'Styrsignaler',
     ]);
     expect(excel.consolidation.get('Översikt')!.rows[1]!.slice(0, 3)).toEqual(['Järva stadsdelsnämnd', 'Stadsdelsnämnd', 'inskickad']);
-    expect(controller.current.message).toEqual({ kind: 'success', text: 'Hämtade konsolideringen för Tertialrapport 1 2022 till 8 blad: 1 av 3 organisationer har skickat in.' });
+    expect(controller.current.message).toEqual({ kind: 'success', text: 'Hämtade konsolideringen för Tertialrapport 1 2022 till 9 blad: 1 av 3 organisationer har skickat in.' });
     await controller.pullConsolidation();
-    expect(controller.current.message?.text).toMatch(/ Ersatte 8 befintliga blad med samma namn: Översikt, Måluppfyllelse, 1 En modern storstad med möjlig, /);
+    expect(controller.current.message?.text).toMatch(/ Ersatte 9 befintliga blad med samma namn: Översikt, Måluppfyllelse, 1 En modern storstad med möjlig, /);
   });
 
   test('a controller is not offered the consolidation, and asking anyway calls nothing', async () => {

@@ -125,6 +125,7 @@ describe('the consolidation workbook', () => {
       'Prognossäkerhet',
       'Lägre ambition än KF',
       'Aktiviteter och uppdrag',
+      'Intern kontroll',
       'Styrsignaler',
     ]);
     for (const sheet of workbook.worksheets) {

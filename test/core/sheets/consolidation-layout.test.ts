@@ -27,6 +27,7 @@ test('sheets in order, each with its header below the titles and one empty row b
     'Prognossäkerhet',
     'Lägre ambition än KF',
     'Aktiviteter och uppdrag',
+    'Intern kontroll',
     'Styrsignaler',
   ]);
   for (const s of sheets) {
