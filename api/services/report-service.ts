@@ -176,6 +176,30 @@ function planKind<S extends RowKindSpec, R extends StoredRow<RowValues<S>>>(spec
   return { spec, byId, plan: planRowWrites<RowValues<S>>(fieldNames(spec), keyed, byId) };
 }
 
+/**
+ * Writes a kind's planned changes (their values, or what `values` makes of them). The report is
+ * locked, so every planned row is written; anything else is a bug, not a conflict.
+ */
+async function writePlanned(
+  trx: Db,
+  { spec, plan }: KindPlan,
+  reportId: number,
+  actor: Actor,
+  values: (change: KindPlan['plan']['changes'][number]) => Record<string, FieldValue> = (c) => c.next,
+) {
+  const written = await updateVersionedRows(
+    trx,
+    spec,
+    reportId,
+    plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: values(c) })),
+    actor,
+  );
+  if (written.length !== plan.changes.length) throw new Error(`${spec.table} rows changed under the report lock`);
+  return written;
+}
+
+type WrittenRows = Awaited<ReturnType<typeof writePlanned>>;
+
 type KindPlan = {
   spec: RowKindSpec;
   byId: ReadonlyMap<number, StoredRow<Record<string, FieldValue>> & { changedBy: string | null; changedAt: string | null }>;
@@ -299,19 +323,11 @@ export async function writeReport(
       throw new ApiError('CONFLICT', `${stale.length} rader har ändrats av någon annan sedan du hämtade dem. Inget har sparats.`, stale);
     }
 
-    const writtenIndicators = await updateVersionedRows(
-      trx,
-      INDICATOR_RESULTS,
-      reportId,
-      indicators.plan.changes.map((c) => ({
-        id: c.id,
-        baseVersion: c.baseVersion,
-        // The status is written with the values, so the recompute below finds these rows current.
-        values: { ...c.next, status: statusOf(scope.period, { ...indicators.byId.get(c.id)!, ...c.next }) },
-      })),
-      actor,
-    );
-    if (writtenIndicators.length !== indicators.plan.changes.length) throw new Error('indicator rows changed under the report lock');
+    // The status is written with the values, so the recompute below finds these rows current.
+    const writtenIndicators = await writePlanned(trx, indicators as unknown as KindPlan, reportId, actor, (c) => ({
+      ...c.next,
+      status: statusOf(scope.period, { ...indicators.byId.get(c.id)!, ...(c.next as (typeof indicators.plan.changes)[number]['next']) }),
+    }));
 
     // Statuses and suggestions follow from the rows in memory: the report is locked, nothing else writes it.
     const recomputed = await recomputeRows(trx, reportId, scope.period, {
@@ -333,48 +349,16 @@ export async function writeReport(
     const ruleProblems = [...missingMotivation, ...missingComments, ...controlProblems, ...judgementProblems];
     if (ruleProblems.length > 0) throw validationFailed(ruleProblems);
 
-    const writtenGoals = await updateVersionedRows(
-      trx,
-      GOAL_ASSESSMENTS,
-      reportId,
-      goals.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
-      actor,
-    );
-    if (writtenGoals.length !== goals.plan.changes.length) throw new Error('goal rows changed under the report lock');
-    const writtenActivities = await updateVersionedRows(
-      trx,
-      ACTIVITY_FOLLOWUPS,
-      reportId,
-      activities.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
-      actor,
-    );
-    const writtenCommissions = await updateVersionedRows(
-      trx,
-      COMMISSION_FOLLOWUPS,
-      reportId,
-      commissions.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
-      actor,
-    );
-    if (writtenActivities.length !== activities.plan.changes.length || writtenCommissions.length !== commissions.plan.changes.length) {
-      throw new Error('activity or uppdrag rows changed under the report lock');
-    }
-    const writtenControls = await updateVersionedRows(
-      trx,
-      CONTROL_FOLLOWUPS,
-      reportId,
-      controls.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
-      actor,
-    );
-    const writtenInternalControl = await updateVersionedRows(
-      trx,
-      INTERNAL_CONTROL_ASSESSMENTS,
-      reportId,
-      internalControl.plan.changes.map((c) => ({ id: c.id, baseVersion: c.baseVersion, values: c.next })),
-      actor,
-    );
-    if (writtenControls.length !== controls.plan.changes.length || writtenInternalControl.length !== internalControl.plan.changes.length) {
-      throw new Error('internal control rows changed under the report lock');
-    }
+    // One statement after the other on the transaction's connection, in the kinds' order.
+    const writtenRest = [];
+    for (const kind of [goals, activities, commissions, controls, internalControl] as unknown as KindPlan[]) writtenRest.push(await writePlanned(trx, kind, reportId, actor));
+    const [writtenGoals, writtenActivities, writtenCommissions, writtenControls, writtenInternalControl] = writtenRest as [
+      WrittenRows,
+      WrittenRows,
+      WrittenRows,
+      WrittenRows,
+      WrittenRows,
+    ];
 
     const written = {
       indicators: writtenIndicators,
