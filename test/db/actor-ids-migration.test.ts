@@ -1,17 +1,13 @@
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DatabaseHandle } from '../../api/db/connection';
-import { migrateToLatest } from '../../api/db/migrate';
+import { migrateThrough, migrateToLatest } from '../../api/db/migrate';
 import type { Database } from '../../api/db/schema';
 import * as m0001 from '../../migrations/0001_model';
 import { openTestDatabase, testDatabaseKind } from '../support/db';
 
 /** Applies only the first migration, as a database created before 0002 has it. */
 async function migrateToModelOnly(db: Kysely<Database>): Promise<void> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const migrations: Record<string, Migration> = { '0001_model': m0001 };
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: rows[0]!.schema });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
+  await migrateThrough(db, { '0001_model': m0001 });
 }
 
 describe(`migration 0002 (user ids in changed_by / submitted_by) on ${testDatabaseKind}`, () => {

@@ -1,8 +1,8 @@
-import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import request from 'supertest';
 import type { DatabaseHandle } from '../../api/db/connection';
 import { loadHistory } from '../../api/db/history-queries';
-import { migrateToLatest } from '../../api/db/migrate';
+import { migrateThrough, migrateToLatest } from '../../api/db/migrate';
 import type { Database } from '../../api/db/schema';
 import * as m0001 from '../../migrations/0001_model';
 import * as m0002 from '../../migrations/0002_actor_ids_and_plan_history';
@@ -12,10 +12,7 @@ import { startTestApi, type TestApi } from '../support/app';
 import { openTestDatabase, testDatabaseKind } from '../support/db';
 
 async function migrateThrough0003(db: Kysely<Database>): Promise<void> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  const migrations: Record<string, Migration> = { '0001_model': m0001, '0002_actor_ids_and_plan_history': m0002, '0003_activities_and_commissions': m0003 };
-  const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: rows[0]!.schema }).migrateToLatest();
-  if (error) throw error;
+  await migrateThrough(db, { '0001_model': m0001, '0002_actor_ids_and_plan_history': m0002, '0003_activities_and_commissions': m0003 });
 }
 
 describe(`migration 0004 (one history row per changed row) on ${testDatabaseKind}`, () => {
